@@ -1,0 +1,74 @@
+// The storage seam. The server talks only to this interface: PostgreSQL implements it in
+// sql/, and MemoryClaimStore (below in memory_claim_store.h) implements it for unit tests.
+// Records reaching a store are already validated (ingest/validate.h); a store decides only
+// what needs the stored state: new, duplicate, conflicting, or waiting for its partner.
+#ifndef DENIALSCOPE_ANALYTICS_CLAIM_STORE_H_
+#define DENIALSCOPE_ANALYTICS_CLAIM_STORE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "analytics/records.h"
+
+namespace denialscope {
+
+// What happened to one record of an ingest batch.
+enum class RecordOutcome {
+  kAccepted,   // stored (a replacement or void counts here too)
+  kDuplicate,  // the same content was stored before: nothing changed
+  kRejected,   // conflicts with stored state; `reason` says how
+};
+
+struct RecordResult {
+  RecordOutcome outcome = RecordOutcome::kAccepted;
+  // Remittances only: accepted, but no claim with this id is stored yet. The event is kept
+  // and joins when its claim arrives.
+  bool unmatched = false;
+  std::string field;   // for kRejected: the field at fault
+  std::string reason;  // for kRejected: a sentence naming the conflict
+};
+
+// One page of practices ordered by NPI.
+struct PracticePage {
+  std::vector<Practice> practices;
+  std::string next_npi;  // empty at the end
+};
+
+// Which claims an analytics query reads.
+struct ClaimQuery {
+  Day service_from;  // inclusive
+  Day service_to;    // inclusive
+};
+
+class ClaimStore {
+ public:
+  virtual ~ClaimStore() = default;
+
+  // ALREADY_EXISTS when the NPI is onboarded already.
+  virtual absl::StatusOr<Practice> CreatePractice(const std::string& npi,
+                                                  const std::string& display_name) = 0;
+  // NOT_FOUND naming the NPI when it is not onboarded.
+  virtual absl::StatusOr<Practice> GetPractice(const std::string& npi) = 0;
+  // Practices with NPI > `after_npi`, at most `page_size` of them.
+  virtual absl::StatusOr<PracticePage> ListPractices(int page_size,
+                                                     const std::string& after_npi) = 0;
+
+  // Stores a batch in one transaction and returns one result per record, in order. A failed
+  // transaction (UNAVAILABLE, ABORTED) stores nothing: the caller may retry the whole batch.
+  virtual absl::StatusOr<std::vector<RecordResult>> IngestClaims(
+      const Practice& practice, absl::Span<const Claim> claims) = 0;
+  virtual absl::StatusOr<std::vector<RecordResult>> IngestRemittances(
+      const Practice& practice, absl::Span<const RemittanceEvent> events) = 0;
+
+  // Active (not voided) claims whose date of service falls in the query's range, each with
+  // every stored event that joins to it, events in no particular order.
+  virtual absl::StatusOr<std::vector<ClaimHistory>> LoadClaims(const Practice& practice,
+                                                               const ClaimQuery& query) = 0;
+};
+
+}  // namespace denialscope
+
+#endif  // DENIALSCOPE_ANALYTICS_CLAIM_STORE_H_
