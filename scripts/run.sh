@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The run command: installs what is missing, builds, starts a private PostgreSQL under
+# data/pg (unless DATABASE_URL is set), starts the server on 127.0.0.1:50051, loads the demo
+# data set, prints a summary and how to query it, and serves until Ctrl-C, which stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DATA="$ROOT/data"
+LISTEN=${DENIALSCOPE_LISTEN:-127.0.0.1:50051}
+DEMO_AS_OF=2026-07-15
+DEMO_FROM=2025-07
+DEMO_TO=2026-06
+
+scripts/install-deps.sh
+scripts/build.sh
+BIN="$ROOT/build"
+CLI="$BIN/cli/denialscope"
+mkdir -p "$DATA"
+
+OWN_PG=0
+if [ -z "${DATABASE_URL:-}" ]; then
+  OWN_PG=1
+  # Keep the port across runs so a URL printed last time still works.
+  if [ -f "$DATA/pg.port" ]; then PORT=$(cat "$DATA/pg.port"); else PORT=$(scripts/pgctl.sh freeport); fi
+  echo "$PORT" > "$DATA/pg.port"
+  scripts/pgctl.sh start "$DATA/pg" "$PORT"
+  DATABASE_URL=$(scripts/pgctl.sh url "$DATA/pg" "$PORT")
+fi
+export DATABASE_URL
+
+SERVER_PID=
+stop_all() {
+  trap - INT TERM EXIT
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ "$OWN_PG" = 1 ]; then scripts/pgctl.sh stop "$DATA/pg" || true; fi
+  echo "denialscope stopped."
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+"$BIN/server/denialscope-server" --database_url "$DATABASE_URL" --listen "$LISTEN" --demo \
+  2>> "$DATA/server.log" &
+SERVER_PID=$!
+export DENIALSCOPE_SERVER="$LISTEN"
+for _ in $(seq 1 100); do
+  if "$CLI" practices list >/dev/null 2>&1; then break; fi
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "server failed to start; see $DATA/server.log" >&2; tail -5 "$DATA/server.log" >&2; exit 1; }
+  sleep 0.2
+done
+
+if [ ! -f "$DATA/demo/practices.tsv" ]; then
+  "$BIN/bench/denialscope-gen" --out "$DATA/demo.tmp" --first_month "$DEMO_FROM" --months 12 \
+    --as_of "$DEMO_AS_OF"
+  rm -rf "$DATA/demo" && mv "$DATA/demo.tmp" "$DATA/demo"
+fi
+existing=$("$CLI" practices list)
+while IFS=$'\t' read -r npi name; do
+  grep -q "^practices/$npi" <<<"$existing" || "$CLI" practices create "$npi" "$name"
+done < "$DATA/demo/practices.tsv"
+echo "Loading demo data (re-loading counts everything as duplicate)..."
+"$CLI" ingest "$DATA"/demo/*.jsonl
+
+FIRST_NPI=$(head -1 "$DATA/demo/practices.tsv" | cut -f1)
+echo
+"$CLI" summary --practice "$FIRST_NPI" --from "$DEMO_FROM" --to "$DEMO_TO" --as-of "$DEMO_AS_OF"
+cat <<MSG
+
+denialscope is serving on $LISTEN (PostgreSQL: $DATABASE_URL; server log: $DATA/server.log).
+Try:
+  $CLI practices list
+  $CLI summary --practice $FIRST_NPI --from $DEMO_FROM --to $DEMO_TO --as-of $DEMO_AS_OF --json
+  grpcurl -plaintext $LISTEN list            # reflection is on
+  grpcurl -plaintext -d '{"practice":"practices/$FIRST_NPI","from_month":"$DEMO_FROM","to_month":"$DEMO_TO","as_of_date":"$DEMO_AS_OF"}' \\
+      $LISTEN denialscope.v1.AnalyticsService/GetDenialSummary
+Press Ctrl-C to stop the server and PostgreSQL.
+MSG
+wait "$SERVER_PID"

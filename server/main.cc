@@ -1,0 +1,182 @@
+// denialscope-server: reads flags (each with an environment override), applies migrations,
+// opens the PostgreSQL store and serves until SIGTERM or SIGINT, then drains gracefully.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "analytics/taxonomy.h"
+#include "server/call_log.h"
+#include "server/clock.h"
+#include "server/patient_key.h"
+#include "server/server.h"
+#include "sql/pg_claim_store.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "Address to serve on (env DENIALSCOPE_LISTEN); port 0 picks a free port.");
+ABSL_FLAG(std::string, database_url, "", "PostgreSQL connection URL (env DATABASE_URL).");
+ABSL_FLAG(int, db_pool_size, 8, "PostgreSQL connections at most (env DENIALSCOPE_DB_POOL_SIZE).");
+ABSL_FLAG(int, max_handler_threads, 16,
+          "gRPC handler threads at most (env DENIALSCOPE_MAX_HANDLER_THREADS).");
+ABSL_FLAG(std::string, patient_key_secret_file, "",
+          "File holding the secret that keys patient-identifier hashes (env "
+          "DENIALSCOPE_PATIENT_KEY_SECRET_FILE; or the secret itself in "
+          "DENIALSCOPE_PATIENT_KEY_SECRET).");
+ABSL_FLAG(bool, demo, false,
+          "Demo mode: without a secret, use a fixed demo secret for patient keys.");
+ABSL_FLAG(bool, allow_insecure, false,
+          "Allow serving without TLS on a non-loopback address (env DENIALSCOPE_ALLOW_INSECURE).");
+ABSL_FLAG(int, shutdown_grace_seconds, 10,
+          "On SIGTERM/SIGINT, seconds in-flight calls get to finish.");
+ABSL_FLAG(bool, migrate_only, false, "Apply migrations and exit.");
+ABSL_FLAG(std::string, port_file, "",
+          "When set, the bound port is written to this file once serving (for scripts).");
+
+namespace denialscope {
+namespace {
+
+// Environment variables set defaults; flags given on the command line still win.
+void ApplyEnvironmentDefaults() {
+  auto env = [](const char* name) -> const char* {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0' ? v : nullptr;
+  };
+  if (const char* v = env("DENIALSCOPE_LISTEN")) absl::SetFlag(&FLAGS_listen, v);
+  if (const char* v = env("DATABASE_URL")) absl::SetFlag(&FLAGS_database_url, v);
+  int n = 0;
+  if (const char* v = env("DENIALSCOPE_DB_POOL_SIZE"); v && absl::SimpleAtoi(v, &n)) {
+    absl::SetFlag(&FLAGS_db_pool_size, n);
+  }
+  if (const char* v = env("DENIALSCOPE_MAX_HANDLER_THREADS"); v && absl::SimpleAtoi(v, &n)) {
+    absl::SetFlag(&FLAGS_max_handler_threads, n);
+  }
+  if (const char* v = env("DENIALSCOPE_PATIENT_KEY_SECRET_FILE")) {
+    absl::SetFlag(&FLAGS_patient_key_secret_file, v);
+  }
+  if (const char* v = env("DENIALSCOPE_ALLOW_INSECURE")) {
+    absl::SetFlag(&FLAGS_allow_insecure, std::string(v) == "1" || std::string(v) == "true");
+  }
+}
+
+bool IsLoopback(const std::string& address) {
+  return absl::StartsWith(address, "127.") || absl::StartsWith(address, "localhost:") ||
+         absl::StartsWith(address, "[::1]:");
+}
+
+absl::StatusOr<std::string> LoadSecret() {
+  const std::string path = absl::GetFlag(FLAGS_patient_key_secret_file);
+  if (!path.empty()) {
+    std::ifstream in(path);
+    if (!in) return absl::NotFoundError(absl::StrCat("cannot read secret file ", path));
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    std::string secret = buffer.str();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    return secret;
+  }
+  if (const char* v = std::getenv("DENIALSCOPE_PATIENT_KEY_SECRET"); v != nullptr && *v) {
+    return std::string(v);
+  }
+  if (absl::GetFlag(FLAGS_demo)) return std::string("denialscope-demo-secret-not-for-production");
+  return absl::FailedPreconditionError(
+      "no patient key secret: set --patient_key_secret_file, DENIALSCOPE_PATIENT_KEY_SECRET, "
+      "or --demo for demo data");
+}
+
+int Fail(absl::string_view what, const absl::Status& status) {
+  std::fprintf(stderr, "denialscope-server: %.*s: %s\n", static_cast<int>(what.size()),
+               what.data(), std::string(status.message()).c_str());
+  return 1;
+}
+
+int Run() {
+  StderrLogSink log;
+  SystemClock clock;
+  const std::string url = absl::GetFlag(FLAGS_database_url);
+  if (url.empty()) {
+    return Fail("configuration", absl::InvalidArgumentError(
+                                     "no database: set --database_url or DATABASE_URL"));
+  }
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  if (!IsLoopback(listen) && !absl::GetFlag(FLAGS_allow_insecure)) {
+    return Fail("configuration",
+                absl::FailedPreconditionError(absl::StrCat(
+                    "refusing to serve without TLS on non-loopback address ", listen,
+                    "; pass --allow_insecure to do it anyway")));
+  }
+  absl::StatusOr<std::string> secret = LoadSecret();
+  if (!secret.ok()) return Fail("configuration", secret.status());
+  absl::StatusOr<PatientKeyHasher> hasher = PatientKeyHasher::Create(*secret);
+  if (!hasher.ok()) return Fail("configuration", hasher.status());
+
+  absl::StatusOr<std::vector<std::string>> applied = ApplyMigrations(url);
+  if (!applied.ok()) return Fail("migrations", applied.status());
+  log.Write(FormatLogLine(clock.Now(), "migrations",
+                          {{"applied", absl::StrCat("\"", absl::StrJoin(*applied, ","), "\"")},
+                           {"count", absl::StrCat(applied->size())}}));
+  if (absl::GetFlag(FLAGS_migrate_only)) return 0;
+
+  absl::StatusOr<CohortTaxonomy> taxonomy = CohortTaxonomy::Builtin();
+  if (!taxonomy.ok()) return Fail("taxonomy", taxonomy.status());
+  PgOptions pg;
+  pg.url = url;
+  pg.pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  absl::StatusOr<std::unique_ptr<ClaimStore>> store = OpenPgClaimStore(pg, &*taxonomy);
+  if (!store.ok()) return Fail("database", store.status());
+
+  ServiceContext context{store->get(), &*taxonomy, &*hasher, &clock, &log};
+  ServerOptions options;
+  options.listen_address = listen;
+  options.max_handler_threads = absl::GetFlag(FLAGS_max_handler_threads);
+  absl::StatusOr<std::unique_ptr<DenialscopeServer>> server =
+      DenialscopeServer::Start(options, context);
+  if (!server.ok()) return Fail("listen", server.status());
+  log.Write(FormatLogLine(clock.Now(), "serving",
+                          {{"listen", absl::StrCat("\"", listen, "\"")},
+                           {"port", absl::StrCat((*server)->port())}}));
+  if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
+    std::ofstream(port_file) << (*server)->port() << "\n";
+  }
+
+  // Signals were blocked in every thread before gRPC started its own; wait for one here.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  log.Write(FormatLogLine(clock.Now(), "shutdown",
+                          {{"signal", absl::StrCat(signal_number)}}));
+  (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  (*server)->Wait();
+  log.Write(FormatLogLine(clock.Now(), "stopped", {}));
+  return 0;
+}
+
+}  // namespace
+}  // namespace denialscope
+
+int main(int argc, char** argv) {
+  // Block the stop signals before any thread exists, so every thread inherits the mask and
+  // only the sigwait() in Run() sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::SetProgramUsageMessage("denialscope gRPC server");
+  denialscope::ApplyEnvironmentDefaults();
+  absl::ParseCommandLine(argc, argv);
+  return denialscope::Run();
+}

@@ -1,0 +1,65 @@
+// Server assembly; see server.h.
+#include "server/server.h"
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "server/admin_service.h"
+#include "server/analytics_service.h"
+#include "server/ingest_service.h"
+
+namespace denialscope {
+
+absl::StatusOr<std::unique_ptr<DenialscopeServer>> DenialscopeServer::Start(
+    const ServerOptions& options, ServiceContext context) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  std::unique_ptr<DenialscopeServer> server(new DenialscopeServer());
+  server->admin_ = std::make_unique<AdminServiceImpl>(context);
+  server->ingest_ = std::make_unique<IngestServiceImpl>(context);
+  server->analytics_ = std::make_unique<AnalyticsServiceImpl>(context);
+
+  grpc::ServerBuilder builder;
+  // TLS and API keys arrive with the security work; until then main() refuses non-loopback
+  // addresses.
+  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
+                           &server->port_);
+  grpc::ResourceQuota quota("denialscope");
+  quota.SetMaxThreads(options.max_handler_threads);
+  builder.SetResourceQuota(quota);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  builder.RegisterService(server->admin_.get());
+  builder.RegisterService(server->ingest_.get());
+  builder.RegisterService(server->analytics_.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen_address,
+                     " (address in use or not local?)"));
+  }
+  grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
+  health->SetServingStatus(true);
+  for (const char* service : {"denialscope.v1.AdminService", "denialscope.v1.IngestService",
+                              "denialscope.v1.AnalyticsService"}) {
+    health->SetServingStatus(service, true);
+  }
+  return server;
+}
+
+DenialscopeServer::~DenialscopeServer() { Shutdown(absl::ZeroDuration()); }
+
+void DenialscopeServer::Shutdown(absl::Duration grace) {
+  if (shut_down_ || server_ == nullptr) return;
+  shut_down_ = true;
+  // Load balancers watching health stop sending traffic before the listener closes.
+  server_->GetHealthCheckService()->Shutdown();
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+}
+
+void DenialscopeServer::Wait() { server_->Wait(); }
+
+}  // namespace denialscope

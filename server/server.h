@@ -1,0 +1,54 @@
+// Assembles the gRPC server: the three denialscope.v1 services, health checking and
+// reflection, bounded handler threads. Used by main() and by the end-to-end tests, which
+// start it on port 0.
+#ifndef DENIALSCOPE_SERVER_SERVER_H_
+#define DENIALSCOPE_SERVER_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "server/service_context.h"
+
+namespace denialscope {
+
+struct ServerOptions {
+  std::string listen_address = "127.0.0.1:50051";  // port 0 picks a free port
+  // Handler threads at most; calls beyond them wait or get RESOURCE_EXHAUSTED, never a
+  // thread of their own.
+  int max_handler_threads = 16;
+  int max_receive_message_bytes = 64 << 20;
+};
+
+class AdminServiceImpl;
+class IngestServiceImpl;
+class AnalyticsServiceImpl;
+
+class DenialscopeServer {
+ public:
+  // Builds and starts listening. UNAVAILABLE when the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<DenialscopeServer>> Start(const ServerOptions& options,
+                                                                  ServiceContext context);
+  ~DenialscopeServer();
+
+  int port() const { return port_; }
+  // Health goes NOT_SERVING, new calls are refused, in-flight calls get until `grace` to
+  // finish, then the rest are cancelled.
+  void Shutdown(absl::Duration grace);
+  void Wait();
+
+ private:
+  DenialscopeServer() = default;
+  std::unique_ptr<AdminServiceImpl> admin_;
+  std::unique_ptr<IngestServiceImpl> ingest_;
+  std::unique_ptr<AnalyticsServiceImpl> analytics_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace denialscope
+
+#endif  // DENIALSCOPE_SERVER_SERVER_H_

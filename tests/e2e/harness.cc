@@ -1,0 +1,173 @@
+// End-to-end harness; see harness.h.
+#include "tests/e2e/harness.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "pqxx/pqxx"
+#include "sql/pg_claim_store.h"
+
+extern char** environ;
+
+namespace denialscope::testing {
+namespace {
+
+std::string RandomSuffix() {
+  std::random_device device;
+  return absl::StrCat(std::uniform_int_distribution<uint64_t>()(device) % 1000000000000ULL);
+}
+
+// Replaces the database name (the path after the last '/') of a postgresql:// URL.
+std::string WithDatabase(const std::string& url, const std::string& database) {
+  const size_t slash = url.rfind('/');
+  const size_t query = url.find('?', slash);
+  return url.substr(0, slash + 1) + database +
+         (query == std::string::npos ? "" : url.substr(query));
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+std::unique_ptr<E2eServer> E2eServer::Start() {
+  const char* url = std::getenv("DENIALSCOPE_TEST_DATABASE_URL");
+  if (url == nullptr || *url == '\0') {
+    ADD_FAILURE() << "DENIALSCOPE_TEST_DATABASE_URL is not set; run the tests with "
+                     "scripts/test.sh, which starts PostgreSQL and sets it";
+    return nullptr;
+  }
+  std::unique_ptr<E2eServer> e2e(new E2eServer());
+  e2e->admin_url_ = url;
+  e2e->database_name_ = "ds_e2e_" + RandomSuffix();
+  e2e->database_url_ = WithDatabase(url, e2e->database_name_);
+  try {
+    pqxx::connection admin(e2e->admin_url_);
+    pqxx::nontransaction tx(admin);
+    tx.exec0("CREATE DATABASE " + tx.quote_name(e2e->database_name_));
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "cannot create test database: " << e.what();
+    return nullptr;
+  }
+  absl::StatusOr<std::vector<std::string>> applied = ApplyMigrations(e2e->database_url_);
+  if (!applied.ok()) {
+    ADD_FAILURE() << applied.status();
+    return nullptr;
+  }
+  absl::StatusOr<CohortTaxonomy> taxonomy = CohortTaxonomy::Builtin();
+  if (!taxonomy.ok()) {
+    ADD_FAILURE() << taxonomy.status();
+    return nullptr;
+  }
+  e2e->taxonomy_ = std::make_unique<CohortTaxonomy>(*std::move(taxonomy));
+  PgOptions options;
+  options.url = e2e->database_url_;
+  options.pool_size = 4;
+  absl::StatusOr<std::unique_ptr<ClaimStore>> store =
+      OpenPgClaimStore(options, e2e->taxonomy_.get());
+  if (!store.ok()) {
+    ADD_FAILURE() << store.status();
+    return nullptr;
+  }
+  e2e->store_ = *std::move(store);
+  e2e->hasher_ = std::make_unique<PatientKeyHasher>(
+      *PatientKeyHasher::Create("e2e-test-secret-0123456789abcdef"));
+  ServerOptions server_options;
+  server_options.listen_address = "127.0.0.1:0";
+  server_options.max_handler_threads = 8;
+  absl::StatusOr<std::unique_ptr<DenialscopeServer>> server = DenialscopeServer::Start(
+      server_options, ServiceContext{e2e->store_.get(), e2e->taxonomy_.get(),
+                                     e2e->hasher_.get(), &e2e->clock_, &e2e->log_});
+  if (!server.ok()) {
+    ADD_FAILURE() << server.status();
+    return nullptr;
+  }
+  e2e->server_ = *std::move(server);
+  return e2e;
+}
+
+E2eServer::~E2eServer() {
+  if (server_) server_->Shutdown(absl::Seconds(1));
+  server_.reset();
+  store_.reset();  // closes the pool's connections before the drop
+  if (database_name_.empty()) return;
+  try {
+    pqxx::connection admin(admin_url_);
+    pqxx::nontransaction tx(admin);
+    tx.exec0("DROP DATABASE IF EXISTS " + tx.quote_name(database_name_) + " WITH (FORCE)");
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "cannot drop test database: " << e.what();
+  }
+}
+
+std::string E2eServer::address() const { return absl::StrCat("127.0.0.1:", server_->port()); }
+
+std::shared_ptr<grpc::Channel> E2eServer::Channel() const {
+  return grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+}
+
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& extra_env) {
+  TempDir dir;
+  const std::string out_path = dir.path() + "/out";
+  const std::string err_path = dir.path() + "/err";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);
+  env_storage.insert(env_storage.end(), extra_env.begin(), extra_env.end());
+  std::vector<char*> env;
+  for (std::string& e : env_storage) env.push_back(e.data());
+  env.push_back(nullptr);
+  CommandResult result;
+  pid_t pid = 0;
+  if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env.data()) != 0) {
+    posix_spawn_file_actions_destroy(&actions);
+    result.err = "cannot start " + argv[0];
+    return result;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = ReadFile(out_path);
+  result.err = ReadFile(err_path);
+  return result;
+}
+
+TempDir::TempDir() {
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "denialscope-e2e.XXXXXX").string();
+  path_ = mkdtemp(pattern.data());
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+}  // namespace denialscope::testing

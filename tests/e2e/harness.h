@@ -1,0 +1,71 @@
+// End-to-end harness: a fresh PostgreSQL database per test, the real store and the real
+// gRPC server on a free port, and helpers to run the real CLI and server binaries.
+#ifndef DENIALSCOPE_TESTS_E2E_HARNESS_H_
+#define DENIALSCOPE_TESTS_E2E_HARNESS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analytics/claim_store.h"
+#include "analytics/taxonomy.h"
+#include "grpcpp/channel.h"
+#include "server/call_log.h"
+#include "server/clock.h"
+#include "server/patient_key.h"
+#include "server/server.h"
+
+namespace denialscope::testing {
+
+// The server under test, talking to its own database.
+class E2eServer {
+ public:
+  // Creates database ds_e2e_<random> on the cluster of DENIALSCOPE_TEST_DATABASE_URL,
+  // migrates it and starts the server on 127.0.0.1:0. Fails the test when the variable is
+  // unset: the README's test command always sets it.
+  static std::unique_ptr<E2eServer> Start();
+  ~E2eServer();
+
+  std::string address() const;
+  std::shared_ptr<grpc::Channel> Channel() const;
+  const std::string& database_url() const { return database_url_; }
+  MemoryLogSink& log() { return log_; }
+  DenialscopeServer& server() { return *server_; }
+
+ private:
+  E2eServer() = default;
+  std::string admin_url_;
+  std::string database_name_;
+  std::string database_url_;
+  std::unique_ptr<CohortTaxonomy> taxonomy_;
+  std::unique_ptr<ClaimStore> store_;
+  std::unique_ptr<PatientKeyHasher> hasher_;
+  FakeClock clock_{absl::FromCivil(absl::CivilDay(2026, 7, 15), absl::UTCTimeZone())};
+  MemoryLogSink log_;
+  std::unique_ptr<DenialscopeServer> server_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a program with arguments and extra environment entries ("NAME=value"), waiting for it.
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& extra_env = {});
+
+// A fresh temporary directory, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace denialscope::testing
+
+#endif  // DENIALSCOPE_TESTS_E2E_HARNESS_H_
