@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/civil_time.h"
@@ -122,6 +123,13 @@ struct ClaimHistory {
 // "CO" -> kCO etc.; nullopt for anything else.
 std::optional<GroupCode> ParseGroupCode(std::string_view text);
 std::string_view GroupCodeName(GroupCode group);
+
+// Canonical byte strings of a record's content, so every store decides "same content again"
+// (a duplicate) the same way and can hash it. Every field takes part except, for a claim, the
+// frequency code: an original and a replacement with identical content say the same thing.
+// Stable within one build; hash it for storage, do not parse it.
+std::string ClaimContentKey(const Claim& claim);
+std::string RemittanceContentKey(const RemittanceEvent& event);
 
 }  // namespace denialscope
 

@@ -29,7 +29,8 @@ struct Classification {
 // How a claim's diagnoses are read.
 enum class CohortRule {
   kPrincipal,   // the principal diagnosis alone decides (default)
-  kAnyPointed,  // any diagnosis a service line points to: specific wins over M54.2
+  kAnyPointed,  // any diagnosis a service line points to: specific wins over M54.2, the
+                // earlier diagnosis among equals; the principal when no line points at all
 };
 
 struct TaxonomyFamily {
@@ -40,8 +41,10 @@ struct TaxonomyFamily {
 class CohortTaxonomy {
  public:
   // Parses the CSV form: fiscal_year,cohort,family,family_name,match,code,description
-  // (match is "exact" or "prefix"; cohort is "nonspecific" or "specific"). INVALID_ARGUMENT
-  // names the line and column of a malformed row.
+  // (match is "exact" or "prefix"; cohort is "nonspecific" or "specific"; a nonspecific row
+  // has no family and its family_name names the nonspecific group). Blank lines and lines
+  // starting with '#' are skipped. INVALID_ARGUMENT names the line and column of a malformed
+  // row; NOT_FOUND when no row has `fiscal_year` (0 picks the latest year in the file).
   static absl::StatusOr<CohortTaxonomy> Parse(std::string_view csv, int fiscal_year);
   // The taxonomy compiled into the binary for `fiscal_year` (latest known year when 0).
   static absl::StatusOr<CohortTaxonomy> Builtin(int fiscal_year = 0);
@@ -49,6 +52,8 @@ class CohortTaxonomy {
   int fiscal_year() const { return fiscal_year_; }
   // Specific families in file order.
   const std::vector<TaxonomyFamily>& families() const { return families_; }
+  // The nonspecific group's name from the file, e.g. "M54.2 (cervicalgia)".
+  const std::string& nonspecific_display_name() const { return nonspecific_display_name_; }
 
   // Classifies one normalized code (no dot, upper case).
   Classification ClassifyCode(std::string_view code) const;
@@ -62,6 +67,7 @@ class CohortTaxonomy {
     std::string code;
   };
   int fiscal_year_ = 0;
+  std::string nonspecific_display_name_;
   std::vector<TaxonomyFamily> families_;
   std::vector<Rule> rules_;  // longest code first, so the most specific rule wins
 };

@@ -1,0 +1,87 @@
+// FaultyClaimStore: counts calls and fails the ones the test planned to fail.
+#include "analytics/faulty_claim_store.h"
+
+#include <cstddef>
+#include <utility>
+
+namespace denialscope {
+
+void FaultyClaimStore::FailNext(int count, absl::Status status, Method method, Timing timing) {
+  if (count <= 0 || status.ok()) return;  // nothing to fail with
+  absl::MutexLock lock(&mutex_);
+  rules_.push_back({method, timing, count, std::move(status)});
+}
+
+void FaultyClaimStore::Clear() {
+  absl::MutexLock lock(&mutex_);
+  rules_.clear();
+}
+
+int FaultyClaimStore::calls(Method method) const {
+  absl::MutexLock lock(&mutex_);
+  return calls_[static_cast<size_t>(method)];
+}
+
+int FaultyClaimStore::injected_failures() const {
+  absl::MutexLock lock(&mutex_);
+  return injected_failures_;
+}
+
+FaultyClaimStore::Fault FaultyClaimStore::NextFault(Method method) {
+  absl::MutexLock lock(&mutex_);
+  ++calls_[static_cast<size_t>(Method::kAny)];
+  ++calls_[static_cast<size_t>(method)];
+  for (auto it = rules_.begin(); it != rules_.end(); ++it) {
+    if (it->method != Method::kAny && it->method != method) continue;
+    Fault fault{it->timing, it->status};
+    if (--it->remaining == 0) rules_.erase(it);
+    ++injected_failures_;
+    return fault;
+  }
+  return {};
+}
+
+template <typename T, typename Call>
+absl::StatusOr<T> FaultyClaimStore::Run(Method method, Call call) {
+  Fault fault = NextFault(method);
+  if (!fault.status.ok() && fault.timing == Timing::kBefore) return fault.status;
+  absl::StatusOr<T> result = call();
+  if (!fault.status.ok()) return fault.status;  // Timing::kAfter: the work is done, unseen
+  return result;
+}
+
+absl::StatusOr<Practice> FaultyClaimStore::CreatePractice(const std::string& npi,
+                                                          const std::string& display_name) {
+  return Run<Practice>(Method::kCreatePractice,
+                       [&] { return inner_->CreatePractice(npi, display_name); });
+}
+
+absl::StatusOr<Practice> FaultyClaimStore::GetPractice(const std::string& npi) {
+  return Run<Practice>(Method::kGetPractice, [&] { return inner_->GetPractice(npi); });
+}
+
+absl::StatusOr<PracticePage> FaultyClaimStore::ListPractices(int page_size,
+                                                             const std::string& after_npi) {
+  return Run<PracticePage>(Method::kListPractices,
+                           [&] { return inner_->ListPractices(page_size, after_npi); });
+}
+
+absl::StatusOr<std::vector<RecordResult>> FaultyClaimStore::IngestClaims(
+    const Practice& practice, absl::Span<const Claim> claims) {
+  return Run<std::vector<RecordResult>>(
+      Method::kIngestClaims, [&] { return inner_->IngestClaims(practice, claims); });
+}
+
+absl::StatusOr<std::vector<RecordResult>> FaultyClaimStore::IngestRemittances(
+    const Practice& practice, absl::Span<const RemittanceEvent> events) {
+  return Run<std::vector<RecordResult>>(
+      Method::kIngestRemittances, [&] { return inner_->IngestRemittances(practice, events); });
+}
+
+absl::StatusOr<std::vector<ClaimHistory>> FaultyClaimStore::LoadClaims(
+    const Practice& practice, const ClaimQuery& query) {
+  return Run<std::vector<ClaimHistory>>(Method::kLoadClaims,
+                                        [&] { return inner_->LoadClaims(practice, query); });
+}
+
+}  // namespace denialscope

@@ -1,0 +1,84 @@
+// The in-memory ClaimStore: the fake that unit tests, the server's tests and local tools run
+// against. It follows the same contract the PostgreSQL store must keep (claim_store.h), so
+// behaviour proven here is the behaviour expected there.
+//
+// Claims are keyed by (practice, payer_id, claim_id). Every submission (frequency code plus
+// content) seen for a key is remembered, so re-sending any batch or file is a duplicate:
+//   - a submission seen before, or one whose content equals the active stored claim, is
+//     kDuplicate;
+//   - frequency 1 for an existing claim with new content is kRejected (field "claim_id"):
+//     changing a claim takes a replacement, frequency code 7;
+//   - frequency 7 replaces the stored claim (and revives a voided one); with no stored claim
+//     it is stored as the claim;
+//   - frequency 8 voids the stored claim (LoadClaims then skips it); with nothing to void it
+//     is kRejected (field "frequency_code").
+// Remittance events are keyed by their content (RemittanceContentKey): the same content again
+// is kDuplicate. An event whose claim is not stored yet is kept and flagged unmatched; it
+// joins on (payer_id, claim_id) as soon as the claim arrives.
+#ifndef DENIALSCOPE_ANALYTICS_MEMORY_CLAIM_STORE_H_
+#define DENIALSCOPE_ANALYTICS_MEMORY_CLAIM_STORE_H_
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "analytics/claim_store.h"
+
+namespace denialscope {
+
+class MemoryClaimStore : public ClaimStore {
+ public:
+  MemoryClaimStore() = default;
+  MemoryClaimStore(const MemoryClaimStore&) = delete;
+  MemoryClaimStore& operator=(const MemoryClaimStore&) = delete;
+
+  absl::StatusOr<Practice> CreatePractice(const std::string& npi,
+                                          const std::string& display_name) override;
+  absl::StatusOr<Practice> GetPractice(const std::string& npi) override;
+  absl::StatusOr<PracticePage> ListPractices(int page_size,
+                                             const std::string& after_npi) override;
+
+  absl::StatusOr<std::vector<RecordResult>> IngestClaims(
+      const Practice& practice, absl::Span<const Claim> claims) override;
+  absl::StatusOr<std::vector<RecordResult>> IngestRemittances(
+      const Practice& practice, absl::Span<const RemittanceEvent> events) override;
+
+  absl::StatusOr<std::vector<ClaimHistory>> LoadClaims(const Practice& practice,
+                                                       const ClaimQuery& query) override;
+
+ private:
+  // (practice_id, payer_id, claim_id)
+  using ClaimKey = std::tuple<int64_t, std::string, std::string>;
+
+  struct StoredClaim {
+    Claim claim;               // the active version
+    std::string content_key;   // ClaimContentKey(claim)
+    bool voided = false;
+    std::set<std::string> submissions;  // frequency + content of each one seen
+  };
+
+  // NOT_FOUND unless `practice` was created here (by id and NPI).
+  absl::Status CheckPractice(const Practice& practice) const
+      ABSL_SHARED_LOCKS_REQUIRED(mutex_);
+  RecordResult IngestClaim(int64_t practice_id, const Claim& claim)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+
+  mutable absl::Mutex mutex_;
+  int64_t next_practice_id_ ABSL_GUARDED_BY(mutex_) = 1;
+  std::map<std::string, Practice> practices_ ABSL_GUARDED_BY(mutex_);  // by NPI
+  std::map<ClaimKey, StoredClaim> claims_ ABSL_GUARDED_BY(mutex_);
+  // Every event by the claim it joins to, whether or not that claim is stored.
+  std::map<ClaimKey, std::vector<RemittanceEvent>> events_ ABSL_GUARDED_BY(mutex_);
+  // (practice_id, RemittanceContentKey) of every stored event.
+  std::set<std::pair<int64_t, std::string>> event_keys_ ABSL_GUARDED_BY(mutex_);
+};
+
+}  // namespace denialscope
+
+#endif  // DENIALSCOPE_ANALYTICS_MEMORY_CLAIM_STORE_H_
