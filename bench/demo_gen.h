@@ -5,6 +5,7 @@
 #ifndef DENIALSCOPE_BENCH_DEMO_GEN_H_
 #define DENIALSCOPE_BENCH_DEMO_GEN_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +31,10 @@ struct ClaimTruth {
   std::string payer_id;
   std::string cohort;  // "nonspecific", "specific" or "non_cervical" (principal rule)
   std::string family;  // specific family id, empty otherwise
+  // The cohort of the claim as first submitted. It differs from `cohort` when a denied
+  // M54.2 claim was replaced by a corrected claim with a specific code: by the principal rule
+  // such a claim counts, with its initial denial, in the specific cohort.
+  std::string original_cohort;
   absl::CivilDay service_date;
   int64_t charge_cents = 0;
   bool voided = false;              // a frequency-8 void follows the claim
@@ -42,15 +47,22 @@ struct ClaimTruth {
 struct DemoPractice {
   std::string npi;
   std::string display_name;
-  // In submission order: originals, then replacements and voids.
+  // In submission order (an original always precedes its replacement or void), except that
+  // claims[first_late_claim..] are the ~2% of claims the demo files send after their
+  // remittances, so ingest has to keep those events unmatched until the claim arrives.
   std::vector<denialscope::v1::ClaimRecord> claims;
+  size_t first_late_claim = 0;
   // In production order: includes reversals, corrections, CARC 18 duplicates, and events
   // for claims that are sent later than their remittance.
   std::vector<denialscope::v1::RemittanceRecord> remittances;
-  std::vector<ClaimTruth> truth;  // one per distinct claim id
+  std::vector<ClaimTruth> truth;  // one per distinct claim id, in claim id order
 };
 
 std::vector<DemoPractice> GenerateDemoData(const DemoOptions& options);
+
+// The practice's records in the order the demo files hold them: the on-time claims, then
+// every remittance, then the late claims. End-to-end tests feed the same order in-process.
+std::vector<denialscope::v1::IngestRecord> IngestOrder(const DemoPractice& practice);
 
 }  // namespace denialscope
 
