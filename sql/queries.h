@@ -1,0 +1,393 @@
+// Every SQL statement sql/ runs, as a named constant, so the SQL can be read and reviewed in
+// one place and nothing is ever assembled from input: values always travel as parameters
+// ($1, $2, ...). Set-based statements take one array parameter per column and expand them
+// with unnest, so a batch costs a fixed number of round trips whatever its size. The
+// statements are prepared on every pooled connection (ConnectionPoolOptions::on_open).
+#ifndef DENIALSCOPE_SQL_QUERIES_H_
+#define DENIALSCOPE_SQL_QUERIES_H_
+
+namespace denialscope::queries {
+
+// A statement and the name it is prepared under.
+struct Statement {
+  const char* name;
+  const char* sql;
+};
+
+// --- Migrations (run with plain exec: they precede the schema) --------------------------
+
+// Serializes migration runners of every server sharing the database (two-int advisory key
+// space, so it never collides with the claim-key locks below).
+inline constexpr char kLockMigrations[] = "SELECT pg_advisory_xact_lock(1146308941, 1)";
+inline constexpr char kCreateSchemaMigrations[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " name text PRIMARY KEY,"
+    " applied_at timestamptz NOT NULL DEFAULT now())";
+inline constexpr char kSelectAppliedMigrations[] = "SELECT name FROM schema_migrations";
+inline constexpr char kInsertMigration[] = "INSERT INTO schema_migrations (name) VALUES ($1)";
+inline constexpr char kSchemaMigrationsExists[] =
+    "SELECT to_regclass('schema_migrations') IS NOT NULL";
+// Whether a migration is recorded; the store also uses it to refuse an unmigrated database.
+inline constexpr char kSelectMigration[] = "SELECT 1 FROM schema_migrations WHERE name = $1";
+
+// --- Practices ---------------------------------------------------------------------------
+
+// $1 npi, $2 display_name. No row back when the NPI exists already.
+inline constexpr Statement kInsertPractice = {
+    "insert_practice",
+    "INSERT INTO practices (npi, display_name) VALUES ($1, $2)"
+    " ON CONFLICT (npi) DO NOTHING RETURNING practice_id"};
+
+// $1 npi.
+inline constexpr Statement kSelectPractice = {
+    "select_practice", "SELECT practice_id, npi, display_name FROM practices WHERE npi = $1"};
+
+// $1 after_npi (exclusive), $2 limit.
+inline constexpr Statement kListPractices = {
+    "list_practices",
+    "SELECT practice_id, npi, display_name FROM practices"
+    " WHERE npi > $1 ORDER BY npi LIMIT $2"};
+
+// --- Ingest: shared -----------------------------------------------------------------------
+
+// $1 bigint[] of lock keys, sorted ascending. Holding the lock of a claim key (a hash bucket
+// of practice, payer and claim id) until commit serializes batches that touch the same
+// claim, so the claim-event join and the facts never miss a concurrent partner.
+inline constexpr Statement kLockClaimKeys = {
+    "lock_claim_keys", "SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k"};
+
+// $1 practice_id, $2 payer_id[], $3 payer_name[] (sorted by payer_id, distinct). Adds new
+// payers and fills a missing name; never takes row locks on existing payers.
+inline constexpr Statement kUpsertPayers = {
+    "upsert_payers",
+    "WITH input AS ("
+    "  SELECT * FROM unnest($2::text[], $3::text[]) AS u(payer_id, payer_name)),"
+    " inserted AS ("
+    "  INSERT INTO payers (practice_id, payer_id, payer_name)"
+    "  SELECT $1, payer_id, payer_name FROM input"
+    "  ON CONFLICT (practice_id, payer_id) DO NOTHING)"
+    " UPDATE payers p SET payer_name = i.payer_name FROM input i"
+    " WHERE p.practice_id = $1 AND p.payer_id = i.payer_id"
+    "   AND p.payer_name = '' AND i.payer_name <> ''"};
+
+// $1 practice_id, $2 npi: the practice a batch or a query names must exist as named.
+inline constexpr Statement kCheckPractice = {
+    "check_practice", "SELECT 1 FROM practices WHERE practice_id = $1 AND npi = $2"};
+
+// $1 practice_id, $2 payer_id[], $3 claim_id[]: the stored claims among these keys.
+inline constexpr Statement kSelectClaimStates = {
+    "select_claim_states",
+    "SELECT c.payer_id, c.claim_id, c.voided, c.version, encode(c.content_hash, 'hex')"
+    " FROM claims c"
+    " JOIN unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
+    "   ON c.payer_id = k.payer_id AND c.claim_id = k.claim_id"
+    " WHERE c.practice_id = $1"};
+
+// --- Ingest: claims ----------------------------------------------------------------------
+
+// $1 practice_id, $2 payer_id[], $3 claim_id[]: every recorded submission.
+inline constexpr Statement kSelectSubmissions = {
+    "select_submissions",
+    "SELECT s.payer_id, s.claim_id, s.frequency_code, encode(s.content_hash, 'hex')"
+    " FROM claim_submissions s"
+    " JOIN unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
+    "   ON s.payer_id = k.payer_id AND s.claim_id = k.claim_id"
+    " WHERE s.practice_id = $1"};
+
+// $1 practice_id, then one array per column. Inserts new claims and rewrites replaced ones
+// (their lines and diagnoses are deleted and inserted again separately).
+inline constexpr Statement kUpsertClaims = {
+    "upsert_claims",
+    "INSERT INTO claims (practice_id, payer_id, claim_id, frequency_code, voided, version,"
+    "  payer_name, patient_key, billing_npi, rendering_npi, place_of_service,"
+    "  submission_date, service_date, total_charge_cents, content_hash)"
+    " SELECT $1, u.payer_id, u.claim_id, u.frequency_code, u.voided, u.version,"
+    "  u.payer_name, u.patient_key, u.billing_npi, u.rendering_npi, u.place_of_service,"
+    "  u.submission_date, u.service_date, u.total_charge_cents, decode(u.content_hash, 'hex')"
+    " FROM unnest($2::text[], $3::text[], $4::smallint[], $5::boolean[], $6::integer[],"
+    "  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::date[],"
+    "  $13::date[], $14::bigint[], $15::text[])"
+    "  AS u(payer_id, claim_id, frequency_code, voided, version, payer_name, patient_key,"
+    "   billing_npi, rendering_npi, place_of_service, submission_date, service_date,"
+    "   total_charge_cents, content_hash)"
+    " ON CONFLICT (practice_id, payer_id, claim_id) DO UPDATE SET"
+    "  frequency_code = EXCLUDED.frequency_code, voided = EXCLUDED.voided,"
+    "  version = EXCLUDED.version, payer_name = EXCLUDED.payer_name,"
+    "  patient_key = EXCLUDED.patient_key, billing_npi = EXCLUDED.billing_npi,"
+    "  rendering_npi = EXCLUDED.rendering_npi, place_of_service = EXCLUDED.place_of_service,"
+    "  submission_date = EXCLUDED.submission_date, service_date = EXCLUDED.service_date,"
+    "  total_charge_cents = EXCLUDED.total_charge_cents,"
+    "  content_hash = EXCLUDED.content_hash, updated_at = now()"};
+
+// $1 practice_id, $2 payer_id[], $3 claim_id[], $4 voided[], $5 version[]: a void without
+// new content.
+inline constexpr Statement kSetClaimStatus = {
+    "set_claim_status",
+    "UPDATE claims c SET voided = u.voided, version = u.version, updated_at = now()"
+    " FROM unnest($2::text[], $3::text[], $4::boolean[], $5::integer[])"
+    "  AS u(payer_id, claim_id, voided, version)"
+    " WHERE c.practice_id = $1 AND c.payer_id = u.payer_id AND c.claim_id = u.claim_id"};
+
+// $1 practice_id, $2 payer_id[], $3 claim_id[].
+inline constexpr Statement kDeleteClaimLines = {
+    "delete_claim_lines",
+    "DELETE FROM claim_lines l USING unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
+    " WHERE l.practice_id = $1 AND l.payer_id = k.payer_id AND l.claim_id = k.claim_id"};
+inline constexpr Statement kDeleteClaimDiagnoses = {
+    "delete_claim_diagnoses",
+    "DELETE FROM claim_diagnoses d"
+    " USING unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
+    " WHERE d.practice_id = $1 AND d.payer_id = k.payer_id AND d.claim_id = k.claim_id"};
+
+// $1 practice_id; modifiers and diagnosis pointers arrive as array literals per line.
+inline constexpr Statement kInsertClaimLines = {
+    "insert_claim_lines",
+    "INSERT INTO claim_lines (practice_id, payer_id, claim_id, line_number,"
+    "  line_control_number, procedure_code, modifiers, charge_cents, units,"
+    "  diagnosis_pointers, service_date, rendering_npi)"
+    " SELECT $1, u.payer_id, u.claim_id, u.line_number, u.line_control_number,"
+    "  u.procedure_code, u.modifiers::text[], u.charge_cents, u.units,"
+    "  u.diagnosis_pointers::integer[], u.service_date, u.rendering_npi"
+    " FROM unnest($2::text[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::text[],"
+    "  $8::bigint[], $9::float8[], $10::text[], $11::date[], $12::text[])"
+    "  AS u(payer_id, claim_id, line_number, line_control_number, procedure_code, modifiers,"
+    "   charge_cents, units, diagnosis_pointers, service_date, rendering_npi)"};
+
+inline constexpr Statement kInsertClaimDiagnoses = {
+    "insert_claim_diagnoses",
+    "INSERT INTO claim_diagnoses (practice_id, payer_id, claim_id, position, code)"
+    " SELECT $1, u.payer_id, u.claim_id, u.position, u.code"
+    " FROM unnest($2::text[], $3::text[], $4::smallint[], $5::text[])"
+    "  AS u(payer_id, claim_id, position, code)"};
+
+inline constexpr Statement kInsertClaimSubmissions = {
+    "insert_claim_submissions",
+    "INSERT INTO claim_submissions (practice_id, payer_id, claim_id, content_hash,"
+    "  frequency_code, version)"
+    " SELECT $1, u.payer_id, u.claim_id, decode(u.content_hash, 'hex'), u.frequency_code,"
+    "  u.version"
+    " FROM unnest($2::text[], $3::text[], $4::text[], $5::smallint[], $6::integer[])"
+    "  AS u(payer_id, claim_id, content_hash, frequency_code, version)"};
+
+// --- Ingest: remittances ------------------------------------------------------------------
+
+// $1 practice_id, then one array per column. Returns the ids of the events that were new.
+inline constexpr Statement kInsertRemittanceEvents = {
+    "insert_remittance_events",
+    "INSERT INTO remittance_events (practice_id, event_id, payer_id, payer_name, claim_id,"
+    "  status_code, charge_cents, paid_cents, patient_responsibility_cents,"
+    "  payer_claim_control_number, received_date, production_date, payment_date,"
+    "  trace_number)"
+    " SELECT $1, decode(u.event_id, 'hex'), u.payer_id, u.payer_name, u.claim_id,"
+    "  u.status_code, u.charge_cents, u.paid_cents, u.patient_responsibility_cents,"
+    "  u.payer_claim_control_number, u.received_date, u.production_date, u.payment_date,"
+    "  u.trace_number"
+    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::integer[],"
+    "  $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], $11::date[], $12::date[],"
+    "  $13::date[], $14::text[])"
+    "  AS u(event_id, payer_id, payer_name, claim_id, status_code, charge_cents, paid_cents,"
+    "   patient_responsibility_cents, payer_claim_control_number, received_date,"
+    "   production_date, payment_date, trace_number)"
+    " ON CONFLICT (practice_id, event_id) DO NOTHING"
+    " RETURNING encode(event_id, 'hex')"};
+
+inline constexpr Statement kInsertRemittanceLines = {
+    "insert_remittance_lines",
+    "INSERT INTO remittance_lines (practice_id, event_id, line_index, line_control_number,"
+    "  procedure_code, modifiers, charge_cents, paid_cents, units, service_date)"
+    " SELECT $1, decode(u.event_id, 'hex'), u.line_index, u.line_control_number,"
+    "  u.procedure_code, u.modifiers::text[], u.charge_cents, u.paid_cents, u.units,"
+    "  u.service_date"
+    " FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::bigint[],"
+    "  $8::bigint[], $9::float8[], $10::date[])"
+    "  AS u(event_id, line_index, line_control_number, procedure_code, modifiers,"
+    "   charge_cents, paid_cents, units, service_date)"};
+
+inline constexpr Statement kInsertAdjustments = {
+    "insert_adjustments",
+    "INSERT INTO adjustments (practice_id, event_id, line_index, position, group_code, carc,"
+    "  amount_cents, quantity)"
+    " SELECT $1, decode(u.event_id, 'hex'), u.line_index, u.position, u.group_code, u.carc,"
+    "  u.amount_cents, u.quantity"
+    " FROM unnest($2::text[], $3::integer[], $4::integer[], $5::text[], $6::text[],"
+    "  $7::bigint[], $8::float8[])"
+    "  AS u(event_id, line_index, position, group_code, carc, amount_cents, quantity)"};
+
+inline constexpr Statement kInsertRemarkCodes = {
+    "insert_remark_codes",
+    "INSERT INTO remark_codes (practice_id, event_id, line_index, position, code)"
+    " SELECT $1, decode(u.event_id, 'hex'), u.line_index, u.position, u.code"
+    " FROM unnest($2::text[], $3::integer[], $4::integer[], $5::text[])"
+    "  AS u(event_id, line_index, position, code)"};
+
+// --- Per-claim facts ----------------------------------------------------------------------
+
+// $1 practice_id, $2 payer_id[], $3 claim_id[].
+inline constexpr Statement kDeleteClaimFacts = {
+    "delete_claim_facts",
+    "DELETE FROM claim_facts f USING unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
+    " WHERE f.practice_id = $1 AND f.payer_id = k.payer_id AND f.claim_id = k.claim_id"};
+
+inline constexpr Statement kInsertClaimFacts = {
+    "insert_claim_facts",
+    "INSERT INTO claim_facts (practice_id, payer_id, claim_id, cohort, family, cohort_code,"
+    "  principal_dx, service_date, charge_cents, event_count, adjudicated, initial_outcome,"
+    "  initial_date, initial_partial_denial, final_outcome, finally_denied, overturned,"
+    "  net_paid_cents, first_payment_date)"
+    " SELECT $1, u.*"
+    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+    "  $8::date[], $9::bigint[], $10::integer[], $11::boolean[], $12::text[], $13::date[],"
+    "  $14::boolean[], $15::text[], $16::boolean[], $17::boolean[], $18::bigint[],"
+    "  $19::date[])"
+    "  AS u(payer_id, claim_id, cohort, family, cohort_code, principal_dx, service_date,"
+    "   charge_cents, event_count, adjudicated, initial_outcome, initial_date,"
+    "   initial_partial_denial, final_outcome, finally_denied, overturned, net_paid_cents,"
+    "   first_payment_date)"};
+
+// --- Loading claim histories ---------------------------------------------------------------
+//
+// Each family of seven statements loads active claims and everything that joins to them,
+// one set-based query per table. The claim filter comes in two forms with the same
+// parameter positions: by date of service ($1 practice_id, $2 from, $3 to; served by the
+// partial index claims_active_by_service_date) and by key ($1 practice_id, $2 payer_id[],
+// $3 claim_id[]). Columns are documented once, in the range form.
+
+#define DS_CLAIMS_IN_RANGE \
+  " c.practice_id = $1 AND NOT c.voided AND c.service_date BETWEEN $2::date AND $3::date"
+#define DS_CLAIMS_IN_KEYS                                            \
+  " c.practice_id = $1 AND NOT c.voided AND (c.payer_id, c.claim_id) IN" \
+  " (SELECT * FROM unnest($2::text[], $3::text[]))"
+
+#define DS_LOAD_CLAIMS(filter)                                                            \
+  "SELECT c.payer_id, c.claim_id, c.frequency_code, c.payer_name, c.patient_key,"        \
+  " c.billing_npi, c.rendering_npi, c.place_of_service, c.submission_date,"              \
+  " c.total_charge_cents"                                                                 \
+  " FROM claims c WHERE" filter " ORDER BY c.payer_id, c.claim_id"
+#define DS_LOAD_DIAGNOSES(filter)                                                         \
+  "SELECT d.payer_id, d.claim_id, d.code"                                                 \
+  " FROM claims c JOIN claim_diagnoses d ON d.practice_id = c.practice_id"               \
+  "  AND d.payer_id = c.payer_id AND d.claim_id = c.claim_id"                            \
+  " WHERE" filter " ORDER BY d.payer_id, d.claim_id, d.position"
+#define DS_LOAD_LINES(filter)                                                             \
+  "SELECT l.payer_id, l.claim_id, l.line_number, l.line_control_number,"                 \
+  " l.procedure_code, l.modifiers, l.charge_cents, l.units, l.diagnosis_pointers,"       \
+  " l.service_date, l.rendering_npi"                                                      \
+  " FROM claims c JOIN claim_lines l ON l.practice_id = c.practice_id"                   \
+  "  AND l.payer_id = c.payer_id AND l.claim_id = c.claim_id"                            \
+  " WHERE" filter " ORDER BY l.payer_id, l.claim_id, l.line_number"
+#define DS_JOIN_EVENTS                                                                    \
+  " FROM claims c JOIN remittance_events e ON e.practice_id = c.practice_id"             \
+  "  AND e.payer_id = c.payer_id AND e.claim_id = c.claim_id"
+#define DS_LOAD_EVENTS(filter)                                                            \
+  "SELECT encode(e.event_id, 'hex'), e.payer_id, e.claim_id, e.payer_name,"              \
+  " e.status_code, e.charge_cents, e.paid_cents, e.patient_responsibility_cents,"        \
+  " e.payer_claim_control_number, e.received_date, e.production_date, e.payment_date,"   \
+  " e.trace_number" DS_JOIN_EVENTS " WHERE" filter
+#define DS_LOAD_EVENT_LINES(filter)                                                       \
+  "SELECT encode(r.event_id, 'hex'), r.line_index, r.line_control_number,"               \
+  " r.procedure_code, r.modifiers, r.charge_cents, r.paid_cents, r.units, r.service_date" \
+  DS_JOIN_EVENTS                                                                          \
+  " JOIN remittance_lines r ON r.practice_id = e.practice_id AND r.event_id = e.event_id" \
+  " WHERE" filter " ORDER BY r.event_id, r.line_index"
+#define DS_LOAD_ADJUSTMENTS(filter)                                                       \
+  "SELECT encode(a.event_id, 'hex'), a.line_index, a.group_code, a.carc, a.amount_cents," \
+  " a.quantity" DS_JOIN_EVENTS                                                           \
+  " JOIN adjustments a ON a.practice_id = e.practice_id AND a.event_id = e.event_id"     \
+  " WHERE" filter " ORDER BY a.event_id, a.line_index, a.position"
+#define DS_LOAD_REMARKS(filter)                                                           \
+  "SELECT encode(m.event_id, 'hex'), m.line_index, m.code" DS_JOIN_EVENTS                \
+  " JOIN remark_codes m ON m.practice_id = e.practice_id AND m.event_id = e.event_id"    \
+  " WHERE" filter " ORDER BY m.event_id, m.line_index, m.position"
+
+struct LoadStatements {
+  Statement claims;       // payer_id, claim_id, frequency_code, payer_name, patient_key,
+                          // billing_npi, rendering_npi, place_of_service, submission_date,
+                          // total_charge_cents
+  Statement diagnoses;    // payer_id, claim_id, code (by position)
+  Statement lines;        // payer_id, claim_id, line_number, line_control_number,
+                          // procedure_code, modifiers, charge_cents, units,
+                          // diagnosis_pointers, service_date, rendering_npi
+  Statement events;       // event_id (hex), payer_id, claim_id, payer_name, status_code,
+                          // charge_cents, paid_cents, patient_responsibility_cents,
+                          // payer_claim_control_number, received_date, production_date,
+                          // payment_date, trace_number
+  Statement event_lines;  // event_id, line_index, line_control_number, procedure_code,
+                          // modifiers, charge_cents, paid_cents, units, service_date
+  Statement adjustments;  // event_id, line_index (0 = claim level), group_code, carc,
+                          // amount_cents, quantity
+  Statement remarks;      // event_id, line_index, code
+};
+
+inline constexpr LoadStatements kLoadByServiceDate = {
+    {"load_claims_range", DS_LOAD_CLAIMS(DS_CLAIMS_IN_RANGE)},
+    {"load_diagnoses_range", DS_LOAD_DIAGNOSES(DS_CLAIMS_IN_RANGE)},
+    {"load_lines_range", DS_LOAD_LINES(DS_CLAIMS_IN_RANGE)},
+    {"load_events_range", DS_LOAD_EVENTS(DS_CLAIMS_IN_RANGE)},
+    {"load_event_lines_range", DS_LOAD_EVENT_LINES(DS_CLAIMS_IN_RANGE)},
+    {"load_adjustments_range", DS_LOAD_ADJUSTMENTS(DS_CLAIMS_IN_RANGE)},
+    {"load_remarks_range", DS_LOAD_REMARKS(DS_CLAIMS_IN_RANGE)},
+};
+
+inline constexpr LoadStatements kLoadByKey = {
+    {"load_claims_keys", DS_LOAD_CLAIMS(DS_CLAIMS_IN_KEYS)},
+    {"load_diagnoses_keys", DS_LOAD_DIAGNOSES(DS_CLAIMS_IN_KEYS)},
+    {"load_lines_keys", DS_LOAD_LINES(DS_CLAIMS_IN_KEYS)},
+    {"load_events_keys", DS_LOAD_EVENTS(DS_CLAIMS_IN_KEYS)},
+    {"load_event_lines_keys", DS_LOAD_EVENT_LINES(DS_CLAIMS_IN_KEYS)},
+    {"load_adjustments_keys", DS_LOAD_ADJUSTMENTS(DS_CLAIMS_IN_KEYS)},
+    {"load_remarks_keys", DS_LOAD_REMARKS(DS_CLAIMS_IN_KEYS)},
+};
+
+#undef DS_CLAIMS_IN_RANGE
+#undef DS_CLAIMS_IN_KEYS
+#undef DS_LOAD_CLAIMS
+#undef DS_LOAD_DIAGNOSES
+#undef DS_LOAD_LINES
+#undef DS_JOIN_EVENTS
+#undef DS_LOAD_EVENTS
+#undef DS_LOAD_EVENT_LINES
+#undef DS_LOAD_ADJUSTMENTS
+#undef DS_LOAD_REMARKS
+
+// Everything prepared on each new pooled connection.
+inline constexpr Statement kPreparedStatements[] = {
+    kInsertPractice,
+    kSelectPractice,
+    kListPractices,
+    kCheckPractice,
+    kLockClaimKeys,
+    kUpsertPayers,
+    kSelectClaimStates,
+    kSelectSubmissions,
+    kSetClaimStatus,
+    kUpsertClaims,
+    kDeleteClaimLines,
+    kDeleteClaimDiagnoses,
+    kInsertClaimLines,
+    kInsertClaimDiagnoses,
+    kInsertClaimSubmissions,
+    kInsertRemittanceEvents,
+    kInsertRemittanceLines,
+    kInsertAdjustments,
+    kInsertRemarkCodes,
+    kDeleteClaimFacts,
+    kInsertClaimFacts,
+    kLoadByServiceDate.claims,
+    kLoadByServiceDate.diagnoses,
+    kLoadByServiceDate.lines,
+    kLoadByServiceDate.events,
+    kLoadByServiceDate.event_lines,
+    kLoadByServiceDate.adjustments,
+    kLoadByServiceDate.remarks,
+    kLoadByKey.claims,
+    kLoadByKey.diagnoses,
+    kLoadByKey.lines,
+    kLoadByKey.events,
+    kLoadByKey.event_lines,
+    kLoadByKey.adjustments,
+    kLoadByKey.remarks,
+};
+
+}  // namespace denialscope::queries
+
+#endif  // DENIALSCOPE_SQL_QUERIES_H_
