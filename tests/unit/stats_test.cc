@@ -302,7 +302,7 @@ TEST(StatsChiSquareTest, HandComputedTable) {
 TEST(StatsChiSquareTest, AspirinTable) {
   // Physicians' Health Study 189/11034 vs 104/11037: X² = 25.0138839672 and
   // p = 5.69189697374e-7, computed independently from the closed form above and mpmath's
-  // regularized gamma (Agresti's texts quote X² = 25.01 for this table).
+  // regularized gamma.
   const TestResult t = PearsonChiSquare2x2(189, 11034, 104, 11037);
   EXPECT_NEAR(*t.statistic, 25.0138839672, 1e-8);
   EXPECT_NEAR(*t.p_value / 5.69189697374e-7, 1.0, 1e-9);
