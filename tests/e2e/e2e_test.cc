@@ -8,6 +8,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "bench/demo_gen.h"
 #include "denialscope/v1/admin_service.grpc.pb.h"
@@ -16,7 +17,6 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/harness.h"
@@ -53,16 +53,8 @@ std::string WriteJsonl(const DemoPractice& practice, const std::string& dir) {
     EXPECT_TRUE(google::protobuf::util::MessageToJsonString(record, &json).ok());
     out << json << "\n";
   };
-  for (const v1::ClaimRecord& claim : practice.claims) {
-    v1::IngestRecord record;
-    *record.mutable_claim() = claim;
-    write(record);
-  }
-  for (const v1::RemittanceRecord& remittance : practice.remittances) {
-    v1::IngestRecord record;
-    *record.mutable_remittance() = remittance;
-    write(record);
-  }
+  // The generator's file order: a few claims come after their remittances.
+  for (const v1::IngestRecord& record : IngestOrder(practice)) write(record);
   return path;
 }
 
@@ -165,7 +157,9 @@ void ExpectRowMatches(const v1::CohortSummary& row, const Expected& e) {
   EXPECT_EQ(row.censored_count(), static_cast<int64_t>(e.survival.size()) - e.paid);
   const std::optional<int> median = IndependentMedian(e.survival);
   EXPECT_EQ(row.has_median_days_to_payment(), median.has_value());
-  if (median.has_value()) EXPECT_EQ(row.median_days_to_payment(), *median);
+  if (median.has_value()) {
+    EXPECT_EQ(row.median_days_to_payment(), *median);
+  }
 }
 
 TEST_F(E2eTest, CliIngestThenSummaryMatchesGeneratedTruth) {
@@ -279,7 +273,7 @@ TEST_F(E2eIngestTest, BadRecordsGetTheirErrorAndNothingElseIsLost) {
   bad_date.mutable_lines(0)->set_service_date("2026-02-30");
   *batch.add_claims() = bad_date;
   v1::ClaimRecord bad_code = GoodClaim("C-5");                   // index 4
-  bad_code.set_diagnoses(0, "M5X.Q");
+  bad_code.set_diagnoses(0, "54.2");  // no leading letter
   *batch.add_claims() = bad_code;
   *batch.add_claims() = GoodClaim("C-6");                        // index 5
   ASSERT_TRUE(writer->Write(batch));
@@ -300,16 +294,17 @@ TEST_F(E2eIngestTest, BadRecordsGetTheirErrorAndNothingElseIsLost) {
   EXPECT_EQ(response.duplicate(), 1);
   EXPECT_EQ(response.rejected(), 5);
   EXPECT_EQ(response.batches(), 2);
-  std::map<int64_t, std::string> fields;
+  std::map<int64_t, std::set<std::string>> fields;
   for (const v1::RecordError& e : response.errors()) {
-    fields[e.record_index()] = e.field();
+    fields[e.record_index()].insert(e.field());
     EXPECT_FALSE(e.reason().empty());
   }
-  EXPECT_EQ(fields[1], "lines[0].charge_cents");
-  EXPECT_EQ(fields[2], "claim_id");
-  EXPECT_EQ(fields[3], "lines[0].service_date");
-  EXPECT_EQ(fields[4], "diagnoses[0]");
-  EXPECT_EQ(fields[7], "billing_npi");
+  EXPECT_EQ(fields.size(), 5u);
+  EXPECT_TRUE(fields[1].count("lines[0].charge_cents"));
+  EXPECT_TRUE(fields[2].count("claim_id"));
+  EXPECT_TRUE(fields[3].count("lines[0].service_date"));
+  EXPECT_TRUE(fields[4].count("diagnoses[0]"));
+  EXPECT_TRUE(fields[7].count("billing_npi"));
 
   // The two good claims are stored and counted in the summary.
   auto analytics = v1::AnalyticsService::NewStub(server_->Channel());
@@ -458,29 +453,25 @@ TEST_F(E2eTest, PracticesAreOnboardedExplicitlyAndPaged) {
 }
 
 TEST_F(E2eTest, ReflectionListsEveryServiceAndHealthIsServing) {
-  auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(server_->Channel());
-  grpc::ClientContext context;
-  auto stream = reflection->ServerReflectionInfo(&context);
-  grpc::reflection::v1alpha::ServerReflectionRequest request;
-  request.set_list_services("*");
-  ASSERT_TRUE(stream->Write(request));
-  grpc::reflection::v1alpha::ServerReflectionResponse response;
-  ASSERT_TRUE(stream->Read(&response));
-  stream->WritesDone();
+  denialscope::testing::ServerReflectionRequest list;
+  list.set_list_services("*");
+  // The descriptors are served too, so grpcurl can build requests.
+  denialscope::testing::ServerReflectionRequest file;
+  file.set_file_containing_symbol("denialscope.v1.AnalyticsService");
+  auto responses = ReflectionExchange(server_->Channel(), {list, file});
+  ASSERT_TRUE(responses.ok()) << responses.status();
+  ASSERT_EQ(responses->size(), 2u);
   std::set<std::string> services;
-  for (const auto& s : response.list_services_response().service()) services.insert(s.name());
+  for (const auto& s : (*responses)[0].list_services_response().service()) {
+    services.insert(s.name());
+  }
   for (const char* expected :
        {"denialscope.v1.AdminService", "denialscope.v1.IngestService",
         "denialscope.v1.AnalyticsService", "grpc.health.v1.Health",
         "grpc.reflection.v1alpha.ServerReflection"}) {
     EXPECT_TRUE(services.count(expected)) << expected;
   }
-  // The descriptors are served too, so grpcurl can build requests.
-  request.set_file_containing_symbol("denialscope.v1.AnalyticsService");
-  ASSERT_TRUE(stream->Write(request));
-  ASSERT_TRUE(stream->Read(&response));
-  EXPECT_GT(response.file_descriptor_response().file_descriptor_proto_size(), 0);
-  stream->Finish();
+  EXPECT_GT((*responses)[1].file_descriptor_response().file_descriptor_proto_size(), 0);
 
   auto health = grpc::health::v1::Health::NewStub(server_->Channel());
   for (const char* service : {"", "denialscope.v1.AnalyticsService"}) {

@@ -14,6 +14,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "pqxx/pqxx"
@@ -157,6 +159,60 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
   result.out = ReadFile(out_path);
   result.err = ReadFile(err_path);
   return result;
+}
+
+absl::StatusOr<std::vector<denialscope::testing::ServerReflectionResponse>> ReflectionExchange(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const std::vector<denialscope::testing::ServerReflectionRequest>& requests) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  // Each step is started, then awaited, so one tag at a time is outstanding.
+  auto await = [&cq](void* tag) {
+    void* got = nullptr;
+    bool ok = false;
+    return cq.Next(&got, &ok) && got == tag && ok;
+  };
+  int tag = 0;
+  call->StartCall(&tag);
+  if (!await(&tag)) return absl::UnavailableError("reflection: cannot start the call");
+  std::vector<denialscope::testing::ServerReflectionResponse> responses;
+  for (const auto& request : requests) {
+    const std::string bytes = request.SerializeAsString();
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer out(&slice, 1);
+    call->Write(out, &tag);
+    if (!await(&tag)) return absl::UnavailableError("reflection: write failed");
+    grpc::ByteBuffer in;
+    call->Read(&in, &tag);
+    if (!await(&tag)) return absl::UnavailableError("reflection: read failed");
+    std::vector<grpc::Slice> slices;
+    if (!in.Dump(&slices).ok()) return absl::InternalError("reflection: bad buffer");
+    std::string received;
+    for (const grpc::Slice& s : slices) {
+      received.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+    denialscope::testing::ServerReflectionResponse response;
+    if (!response.ParseFromString(received)) {
+      return absl::InternalError("reflection: unparsable response");
+    }
+    responses.push_back(std::move(response));
+  }
+  call->WritesDone(&tag);
+  if (!await(&tag)) return absl::UnavailableError("reflection: writes-done failed");
+  grpc::Status status;
+  call->Finish(&status, &tag);
+  if (!await(&tag)) return absl::UnavailableError("reflection: finish failed");
+  cq.Shutdown();
+  void* ignored_tag = nullptr;
+  bool ignored_ok = false;
+  while (cq.Next(&ignored_tag, &ignored_ok)) {
+  }
+  if (!status.ok()) return absl::UnavailableError(status.error_message());
+  return responses;
 }
 
 TempDir::TempDir() {

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "analytics/claim_store.h"
+#include "denialscope/testing/reflection.pb.h"
 #include "analytics/taxonomy.h"
 #include "grpcpp/channel.h"
 #include "server/call_log.h"
@@ -54,6 +56,13 @@ struct CommandResult {
 // Runs a program with arguments and extra environment entries ("NAME=value"), waiting for it.
 CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::vector<std::string>& extra_env = {});
+
+// Sends `requests` on one server-reflection stream (the standard
+// /grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo method, through a generic
+// stub) and returns one response per request.
+absl::StatusOr<std::vector<denialscope::testing::ServerReflectionResponse>> ReflectionExchange(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const std::vector<denialscope::testing::ServerReflectionRequest>& requests);
 
 // A fresh temporary directory, removed by the destructor.
 class TempDir {
