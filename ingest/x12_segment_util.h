@@ -1,0 +1,71 @@
+// Small helpers the X12 transaction parsers share: a switchable tag for segment ids and
+// X12-style element names ("CLP04", "SV101-2") for problems.
+#ifndef DENIALSCOPE_INGEST_X12_SEGMENT_UTIL_H_
+#define DENIALSCOPE_INGEST_X12_SEGMENT_UTIL_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "ingest/x12_reader.h"
+
+namespace denialscope {
+namespace x12 {
+
+// Packs a segment id of up to 3 characters into an integer, so parsers can `switch` on it.
+constexpr uint32_t Tag(const char* id) {
+  uint32_t tag = 0;
+  for (int i = 0; i < 3 && id[i] != '\0'; ++i) tag = (tag << 8) | static_cast<unsigned char>(id[i]);
+  return tag;
+}
+inline uint32_t TagOf(absl::string_view id) {
+  uint32_t tag = 0;
+  for (size_t i = 0; i < id.size() && i < 3; ++i) tag = (tag << 8) | static_cast<unsigned char>(id[i]);
+  return tag;
+}
+
+// "CLP" + 4 -> "CLP04"; with a component, "SV1" + 1 + 2 -> "SV101-2".
+inline std::string ElementName(absl::string_view id, int index, int component = 0) {
+  std::string name = absl::StrCat(id, index < 10 ? "0" : "", index);
+  if (component > 0) absl::StrAppend(&name, "-", component);
+  return name;
+}
+
+// Element or component with surrounding spaces removed (payers pad identifiers).
+inline absl::string_view Element(const X12Segment& segment, int index) {
+  return absl::StripAsciiWhitespace(segment.element(index));
+}
+inline absl::string_view Component(const X12Segment& segment, int index, int component) {
+  return absl::StripAsciiWhitespace(segment.component(index, component));
+}
+
+// Shortens and escapes a value for a problem message: a huge or binary element must not
+// become a huge or binary message.
+inline std::string Shorten(absl::string_view value) {
+  constexpr size_t kMaxShown = 40;
+  std::string shown = absl::CHexEscape(value.substr(0, kMaxShown));
+  if (value.size() > kMaxShown) shown += "...";
+  return shown;
+}
+
+// "procedure code is required", plus the likely cause when the element holds text but no
+// component separator (a file whose composites use another separator than its ISA16).
+inline std::string MissingComponentReason(const X12Segment& segment, int index,
+                                          absl::string_view what) {
+  std::string reason = absl::StrCat(what, " is required");
+  const absl::string_view element = segment.element(index);
+  if (!element.empty() && element.find(segment.delimiters().component) == absl::string_view::npos) {
+    absl::StrAppend(&reason, " ('", Shorten(element), "' has no '",
+                    absl::CHexEscape(absl::string_view(&segment.delimiters().component, 1)),
+                    "' component separator, the one ISA16 declares)");
+  }
+  return reason;
+}
+
+}  // namespace x12
+}  // namespace denialscope
+
+#endif  // DENIALSCOPE_INGEST_X12_SEGMENT_UTIL_H_
