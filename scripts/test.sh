@@ -10,7 +10,7 @@ scripts/build.sh
 
 PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/denialscope-test-pg.XXXXXX")
 cleanup() {
-  scripts/pgctl.sh stop "$PGDIR/data" || true
+  "$ROOT/scripts/pgctl.sh" stop "$PGDIR/data" || true
   rm -rf "$PGDIR"
 }
 trap cleanup EXIT
