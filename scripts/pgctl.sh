@@ -165,7 +165,9 @@ ensure_database() {
   local exists
   exists=$(psql_admin "$port" -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_ROLE'")
   if [[ -z $exists ]]; then
-    psql_admin "$port" -c "CREATE ROLE $DB_ROLE LOGIN CREATEDB" >/dev/null
+    # CREATEDB: tests make a database per suite. pg_signal_backend: DROP DATABASE ... WITH
+    # (FORCE) must be able to stop an autovacuum worker still busy in that database.
+    psql_admin "$port" -c "CREATE ROLE $DB_ROLE LOGIN CREATEDB IN ROLE pg_signal_backend" >/dev/null
   fi
   exists=$(psql_admin "$port" -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")
   if [[ -z $exists ]]; then

@@ -1,5 +1,5 @@
 // PgClaimStore: ClaimStore on PostgreSQL (DESIGN §4). Each ingest batch is one transaction
-// of a fixed number of set-based statements; claims and remittance events are recognised by
+// of a fixed number of set-based statements and COPY streams (claim_writer.h); claims and remittance events are recognised by
 // content hashes so re-sent input changes nothing; per-claim facts are recomputed for every
 // claim a batch touches, with the same analytics code the measures use.
 //
@@ -12,7 +12,6 @@
 // Concurrent batches touching the same claim are serialized by transaction-scoped advisory
 // locks on hashed claim keys, so the claim-event join and the facts never miss a partner
 // committed meanwhile.
-#include "pqxx/pqxx"
 #include "sql/pg_claim_store.h"
 
 #include <algorithm>
@@ -29,8 +28,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "analytics/denial.h"
 #include "analytics/status_macros.h"
+#include "pqxx/pqxx"
+#include "sql/claim_loader.h"
+#include "sql/claim_writer.h"
 #include "sql/connection_pool.h"
 #include "sql/content_hash.h"
 #include "sql/pg_errors.h"
@@ -41,18 +42,16 @@ namespace denialscope {
 namespace {
 
 namespace q = queries;
-
-// Facts are stored as of the end of time: every stored event counts. Measures with an
-// earlier as-of date filter on the dates the facts keep.
-constexpr Day kFactsAsOf(9999, 12, 31);
+using pg::ClaimKey;
+using pg::Histories;
+using pg::KeyArrays;
+using pg::LoadFilter;
 
 // Claim-key advisory locks: each practice's claim keys hash into this many locks, which
 // bounds the locks one batch holds whatever its size.
 constexpr int64_t kLockBucketsPerPractice = 64;
 
 constexpr char kInitialMigration[] = "0001_init.sql";
-
-using ClaimKey = std::pair<std::string, std::string>;  // payer_id, claim_id
 
 // FNV-1a: a hash that is the same in every process, unlike absl::Hash.
 uint64_t StableHash(absl::string_view a, absl::string_view b) {
@@ -70,58 +69,8 @@ uint64_t StableHash(absl::string_view a, absl::string_view b) {
   return hash;
 }
 
-std::optional<Day> EarliestServiceDate(const Claim& claim) {
-  std::optional<Day> earliest;
-  for (const ClaimLine& line : claim.lines) {
-    if (!earliest.has_value() || line.service_date < *earliest) earliest = line.service_date;
-  }
-  return earliest;
-}
-
-absl::string_view OutcomeName(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kNone:
-      return "none";
-    case Outcome::kPaid:
-      return "paid";
-    case Outcome::kDenied:
-      return "denied";
-    case Outcome::kZeroPayNotDenied:
-      return "zero_pay_not_denied";
-  }
-  return "none";
-}
-
-absl::string_view CohortName(Cohort cohort) {
-  switch (cohort) {
-    case Cohort::kNonCervical:
-      return "non_cervical";
-    case Cohort::kNonspecific:
-      return "nonspecific";
-    case Cohort::kSpecific:
-      return "specific";
-  }
-  return "non_cervical";
-}
-
 bool IsNpiShaped(absl::string_view npi) {
   return npi.size() == 10 && std::all_of(npi.begin(), npi.end(), absl::ascii_isdigit);
-}
-
-// Two parallel arrays of claim keys, the ($2, $3) of the by-key statements.
-struct KeyArrays {
-  PgArray payer_ids;
-  PgArray claim_ids;
-  void Add(const ClaimKey& key) {
-    payer_ids.AddText(key.first);
-    claim_ids.AddText(key.second);
-  }
-};
-
-KeyArrays ToKeyArrays(const std::vector<ClaimKey>& keys) {
-  KeyArrays arrays;
-  for (const ClaimKey& key : keys) arrays.Add(key);
-  return arrays;
 }
 
 // Locks every claim key of the batch (in ascending lock order, so batches never deadlock on
@@ -192,7 +141,7 @@ absl::StatusOr<StoredClaims> SelectStoredClaims(pqxx::work& tx, int64_t practice
                                                 const std::vector<ClaimKey>& keys,
                                                 bool with_submissions) {
   StoredClaims stored_claims;
-  KeyArrays arrays = ToKeyArrays(keys);
+  KeyArrays arrays = pg::ToKeyArrays(keys);
   pqxx::result rows = tx.exec_prepared(q::kSelectClaimStates.name, practice_id,
                                        arrays.payer_ids.Literal(), arrays.claim_ids.Literal());
   for (const pqxx::row& row : rows) {
@@ -303,397 +252,6 @@ absl::Status CheckPractice(pqxx::transaction_base& tx, const Practice& practice)
     return absl::NotFoundError(absl::StrCat("practice ", practice.npi, " is not onboarded"));
   }
   return absl::OkStatus();
-}
-
-// --- Loading claim histories ----------------------------------------------------------------
-
-// Claims being assembled, with an index by key.
-struct Histories {
-  std::vector<ClaimHistory> claims;
-  absl::flat_hash_map<ClaimKey, size_t> index;
-
-  void Add(Claim claim) {
-    ClaimKey key(claim.payer_id, claim.claim_id);
-    index[key] = claims.size();
-    claims.push_back(ClaimHistory{std::move(claim), {}});
-  }
-  ClaimHistory* Find(const ClaimKey& key) {
-    auto it = index.find(key);
-    return it == index.end() ? nullptr : &claims[it->second];
-  }
-};
-
-// The statement parameters after practice_id: two dates or two key arrays.
-struct LoadFilter {
-  std::string second;
-  std::string third;
-};
-
-absl::Status LoadClaimRows(pqxx::transaction_base& tx, const q::LoadStatements& statements,
-                           int64_t practice_id, const LoadFilter& filter, Histories& out) {
-  pqxx::result claims =
-      tx.exec_prepared(statements.claims.name, practice_id, filter.second, filter.third);
-  for (const pqxx::row& row : claims) {
-    Claim claim;
-    claim.payer_id = row[0].c_str();
-    claim.claim_id = row[1].c_str();
-    DS_ASSIGN_OR_RETURN(int64_t frequency, ParseInt(row[2]));
-    claim.frequency = static_cast<FrequencyCode>(frequency);
-    claim.payer_name = row[3].c_str();
-    claim.patient_key = row[4].c_str();
-    claim.billing_npi = row[5].c_str();
-    claim.rendering_npi = row[6].c_str();
-    claim.place_of_service = row[7].c_str();
-    DS_ASSIGN_OR_RETURN(claim.submission_date, ParseOptionalDate(row[8]));
-    DS_ASSIGN_OR_RETURN(claim.total_charge_cents, ParseInt(row[9]));
-    out.Add(std::move(claim));
-  }
-  if (out.claims.empty()) return absl::OkStatus();
-
-  pqxx::result diagnoses =
-      tx.exec_prepared(statements.diagnoses.name, practice_id, filter.second, filter.third);
-  for (const pqxx::row& row : diagnoses) {
-    ClaimHistory* history = out.Find(ClaimKey(row[0].c_str(), row[1].c_str()));
-    if (history != nullptr) history->claim.diagnoses.push_back(row[2].c_str());
-  }
-
-  pqxx::result lines =
-      tx.exec_prepared(statements.lines.name, practice_id, filter.second, filter.third);
-  for (const pqxx::row& row : lines) {
-    ClaimHistory* history = out.Find(ClaimKey(row[0].c_str(), row[1].c_str()));
-    if (history == nullptr) continue;
-    ClaimLine line;
-    DS_ASSIGN_OR_RETURN(int64_t line_number, ParseInt(row[2]));
-    line.line_number = static_cast<int>(line_number);
-    line.line_control_number = row[3].c_str();
-    line.procedure_code = row[4].c_str();
-    line.modifiers = ParseTextArray(row[5]);
-    DS_ASSIGN_OR_RETURN(line.charge_cents, ParseInt(row[6]));
-    DS_ASSIGN_OR_RETURN(line.units, ParseDouble(row[7]));
-    DS_ASSIGN_OR_RETURN(line.diagnosis_pointers, ParseIntArray(row[8]));
-    DS_ASSIGN_OR_RETURN(line.service_date, ParseDate(row[9].c_str()));
-    line.rendering_npi = row[10].c_str();
-    history->claim.lines.push_back(std::move(line));
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<Adjustment> ParseAdjustment(const pqxx::row& row) {
-  Adjustment adjustment;
-  std::optional<GroupCode> group = ParseGroupCode(row[2].c_str());
-  if (!group.has_value()) {
-    return absl::InternalError(absl::StrCat("unexpected group code '", row[2].c_str(), "'"));
-  }
-  adjustment.group = *group;
-  adjustment.carc = row[3].c_str();
-  DS_ASSIGN_OR_RETURN(adjustment.amount_cents, ParseInt(row[4]));
-  DS_ASSIGN_OR_RETURN(adjustment.quantity, ParseDouble(row[5]));
-  return adjustment;
-}
-
-// Attaches every stored event that joins one of `out`'s claims, with its lines,
-// adjustments and remarks.
-absl::Status LoadEventRows(pqxx::transaction_base& tx, const q::LoadStatements& statements,
-                           int64_t practice_id, const LoadFilter& filter, Histories& out) {
-  if (out.claims.empty()) return absl::OkStatus();
-  // event_id -> (claim index, event index)
-  absl::flat_hash_map<std::string, std::pair<size_t, size_t>> events_by_id;
-  pqxx::result events =
-      tx.exec_prepared(statements.events.name, practice_id, filter.second, filter.third);
-  if (events.empty()) return absl::OkStatus();
-  for (const pqxx::row& row : events) {
-    auto claim = out.index.find(ClaimKey(row[1].c_str(), row[2].c_str()));
-    if (claim == out.index.end()) continue;
-    RemittanceEvent event;
-    event.payer_id = row[1].c_str();
-    event.claim_id = row[2].c_str();
-    event.payer_name = row[3].c_str();
-    DS_ASSIGN_OR_RETURN(int64_t status_code, ParseInt(row[4]));
-    event.status_code = static_cast<int>(status_code);
-    DS_ASSIGN_OR_RETURN(event.charge_cents, ParseInt(row[5]));
-    DS_ASSIGN_OR_RETURN(event.paid_cents, ParseInt(row[6]));
-    DS_ASSIGN_OR_RETURN(event.patient_responsibility_cents, ParseInt(row[7]));
-    event.payer_claim_control_number = row[8].c_str();
-    DS_ASSIGN_OR_RETURN(event.received_date, ParseOptionalDate(row[9]));
-    DS_ASSIGN_OR_RETURN(event.production_date, ParseOptionalDate(row[10]));
-    DS_ASSIGN_OR_RETURN(event.payment_date, ParseOptionalDate(row[11]));
-    event.trace_number = row[12].c_str();
-    std::vector<RemittanceEvent>& claim_events = out.claims[claim->second].events;
-    events_by_id[row[0].c_str()] = {claim->second, claim_events.size()};
-    claim_events.push_back(std::move(event));
-  }
-  auto find_event = [&](const char* event_id) -> RemittanceEvent* {
-    auto it = events_by_id.find(event_id);
-    if (it == events_by_id.end()) return nullptr;
-    return &out.claims[it->second.first].events[it->second.second];
-  };
-  // Line index 0 is the event itself; 1.. its lines in order.
-  auto find_line = [](RemittanceEvent& event, int64_t line_index) -> RemittanceLine* {
-    if (line_index < 1 || line_index > static_cast<int64_t>(event.lines.size())) return nullptr;
-    return &event.lines[line_index - 1];
-  };
-
-  pqxx::result lines =
-      tx.exec_prepared(statements.event_lines.name, practice_id, filter.second, filter.third);
-  for (const pqxx::row& row : lines) {
-    RemittanceEvent* event = find_event(row[0].c_str());
-    if (event == nullptr) continue;
-    RemittanceLine line;
-    line.line_control_number = row[2].c_str();
-    line.procedure_code = row[3].c_str();
-    line.modifiers = ParseTextArray(row[4]);
-    DS_ASSIGN_OR_RETURN(line.charge_cents, ParseInt(row[5]));
-    DS_ASSIGN_OR_RETURN(line.paid_cents, ParseInt(row[6]));
-    DS_ASSIGN_OR_RETURN(line.units, ParseDouble(row[7]));
-    DS_ASSIGN_OR_RETURN(line.service_date, ParseOptionalDate(row[8]));
-    event->lines.push_back(std::move(line));
-  }
-
-  pqxx::result adjustments =
-      tx.exec_prepared(statements.adjustments.name, practice_id, filter.second, filter.third);
-  for (const pqxx::row& row : adjustments) {
-    RemittanceEvent* event = find_event(row[0].c_str());
-    if (event == nullptr) continue;
-    DS_ASSIGN_OR_RETURN(int64_t line_index, ParseInt(row[1]));
-    DS_ASSIGN_OR_RETURN(Adjustment adjustment, ParseAdjustment(row));
-    if (line_index == 0) {
-      event->adjustments.push_back(std::move(adjustment));
-    } else if (RemittanceLine* line = find_line(*event, line_index); line != nullptr) {
-      line->adjustments.push_back(std::move(adjustment));
-    } else {
-      return absl::InternalError(absl::StrCat("adjustment of event ", row[0].c_str(),
-                                              " points to missing line ", line_index));
-    }
-  }
-
-  pqxx::result remarks =
-      tx.exec_prepared(statements.remarks.name, practice_id, filter.second, filter.third);
-  for (const pqxx::row& row : remarks) {
-    RemittanceEvent* event = find_event(row[0].c_str());
-    if (event == nullptr) continue;
-    DS_ASSIGN_OR_RETURN(int64_t line_index, ParseInt(row[1]));
-    if (line_index == 0) {
-      event->remark_codes.push_back(row[2].c_str());
-    } else if (RemittanceLine* line = find_line(*event, line_index); line != nullptr) {
-      line->remark_codes.push_back(row[2].c_str());
-    } else {
-      return absl::InternalError(absl::StrCat("remark of event ", row[0].c_str(),
-                                              " points to missing line ", line_index));
-    }
-  }
-  return absl::OkStatus();
-}
-
-// --- Per-claim facts ------------------------------------------------------------------------
-
-// Replaces the facts of `keys` with facts computed from `histories` (the active claims among
-// them with all their events).
-absl::Status WriteFacts(pqxx::work& tx, int64_t practice_id, const std::vector<ClaimKey>& keys,
-                        const std::vector<ClaimHistory>& histories,
-                        const CohortTaxonomy& taxonomy) {
-  if (keys.empty()) return absl::OkStatus();
-  KeyArrays key_arrays = ToKeyArrays(keys);
-  tx.exec_prepared(q::kDeleteClaimFacts.name, practice_id, key_arrays.payer_ids.Literal(),
-                   key_arrays.claim_ids.Literal());
-  if (histories.empty()) return absl::OkStatus();
-
-  PgArray payer_ids, claim_ids, cohorts, families, cohort_codes, principal_dxs, service_dates,
-      charges, event_counts, adjudicated, initial_outcomes, initial_dates, partial_denials,
-      final_outcomes, finally_denied, overturned, net_paid, first_payment_dates;
-  for (const ClaimHistory& history : histories) {
-    const Claim& claim = history.claim;
-    std::optional<Day> service_date = EarliestServiceDate(claim);
-    if (!service_date.has_value()) {
-      return absl::InternalError(
-          absl::StrCat("stored claim ", claim.claim_id, " has no service lines"));
-    }
-    Classification classification = taxonomy.ClassifyClaim(claim, CohortRule::kPrincipal);
-    ClaimOutcome outcome = DeriveOutcome(history.events, kFactsAsOf);
-    Cents charge = claim.total_charge_cents;
-    if (charge == 0) {
-      for (const ClaimLine& line : claim.lines) charge += line.charge_cents;
-    }
-    payer_ids.AddText(claim.payer_id);
-    claim_ids.AddText(claim.claim_id);
-    cohorts.AddText(CohortName(classification.cohort));
-    families.AddText(classification.family);
-    cohort_codes.AddText(classification.code);
-    principal_dxs.AddText(claim.diagnoses.empty() ? "" : claim.diagnoses.front());
-    service_dates.AddDate(*service_date);
-    charges.AddInt(charge);
-    event_counts.AddInt(static_cast<int64_t>(history.events.size()));
-    adjudicated.AddBool(outcome.adjudicated);
-    initial_outcomes.AddText(OutcomeName(outcome.initial));
-    initial_dates.AddOptionalDate(outcome.initial_date);
-    partial_denials.AddBool(outcome.initial_partial_denial);
-    final_outcomes.AddText(OutcomeName(outcome.final));
-    finally_denied.AddBool(outcome.finally_denied);
-    overturned.AddBool(outcome.overturned);
-    net_paid.AddInt(outcome.net_paid_cents);
-    first_payment_dates.AddOptionalDate(outcome.first_payment_date);
-  }
-  tx.exec_prepared(q::kInsertClaimFacts.name, practice_id, payer_ids.Literal(),
-                   claim_ids.Literal(), cohorts.Literal(), families.Literal(),
-                   cohort_codes.Literal(), principal_dxs.Literal(), service_dates.Literal(),
-                   charges.Literal(), event_counts.Literal(), adjudicated.Literal(),
-                   initial_outcomes.Literal(), initial_dates.Literal(),
-                   partial_denials.Literal(), final_outcomes.Literal(),
-                   finally_denied.Literal(), overturned.Literal(), net_paid.Literal(),
-                   first_payment_dates.Literal());
-  return absl::OkStatus();
-}
-
-// --- Writing claims and events --------------------------------------------------------------
-
-// Writes the claims the batch changed: new content is upserted with its lines and
-// diagnoses (replacing those of claims stored before); a void alone updates the status.
-void WriteClaims(pqxx::work& tx, int64_t practice_id, const std::vector<ClaimKey>& changed,
-                 const StoredClaims& stored_claims) {
-  PgArray payer_ids, claim_ids, frequencies, voided, versions, payer_names, patient_keys,
-      billing_npis, rendering_npis, places, submission_dates, service_dates, totals, hashes;
-  PgArray line_payer_ids, line_claim_ids, line_numbers, line_controls, procedures, modifiers,
-      line_charges, units, pointers, line_dates, line_renderings;
-  PgArray dx_payer_ids, dx_claim_ids, dx_positions, dx_codes;
-  KeyArrays replaced;
-  KeyArrays status_keys;
-  PgArray status_voided, status_versions;
-  for (const ClaimKey& key : changed) {
-    const StoredClaim& stored = stored_claims.at(key);
-    const Claim* claim = stored.new_content;
-    if (claim == nullptr) {
-      status_keys.Add(key);
-      status_voided.AddBool(stored.voided);
-      status_versions.AddInt(stored.version);
-      continue;
-    }
-    if (stored.stored_before) replaced.Add(key);
-    payer_ids.AddText(claim->payer_id);
-    claim_ids.AddText(claim->claim_id);
-    frequencies.AddInt(static_cast<int>(claim->frequency));
-    voided.AddBool(stored.voided);
-    versions.AddInt(stored.version);
-    payer_names.AddText(claim->payer_name);
-    patient_keys.AddText(claim->patient_key);
-    billing_npis.AddText(claim->billing_npi);
-    rendering_npis.AddText(claim->rendering_npi);
-    places.AddText(claim->place_of_service);
-    submission_dates.AddOptionalDate(claim->submission_date);
-    service_dates.AddOptionalDate(EarliestServiceDate(*claim));
-    totals.AddInt(claim->total_charge_cents);
-    hashes.AddText(stored.content_hash);
-    for (const ClaimLine& line : claim->lines) {
-      line_payer_ids.AddText(claim->payer_id);
-      line_claim_ids.AddText(claim->claim_id);
-      line_numbers.AddInt(line.line_number);
-      line_controls.AddText(line.line_control_number);
-      procedures.AddText(line.procedure_code);
-      modifiers.AddText(TextArrayLiteral(line.modifiers));
-      line_charges.AddInt(line.charge_cents);
-      units.AddDouble(line.units);
-      pointers.AddText(IntArrayLiteral(line.diagnosis_pointers));
-      line_dates.AddDate(line.service_date);
-      line_renderings.AddText(line.rendering_npi);
-    }
-    for (size_t i = 0; i < claim->diagnoses.size(); ++i) {
-      dx_payer_ids.AddText(claim->payer_id);
-      dx_claim_ids.AddText(claim->claim_id);
-      dx_positions.AddInt(static_cast<int64_t>(i + 1));
-      dx_codes.AddText(claim->diagnoses[i]);
-    }
-  }
-  if (status_voided.size() > 0) {
-    tx.exec_prepared(q::kSetClaimStatus.name, practice_id, status_keys.payer_ids.Literal(),
-                     status_keys.claim_ids.Literal(), status_voided.Literal(),
-                     status_versions.Literal());
-  }
-  if (payer_ids.size() == 0) return;
-  tx.exec_prepared(q::kUpsertClaims.name, practice_id, payer_ids.Literal(), claim_ids.Literal(),
-                   frequencies.Literal(), voided.Literal(), versions.Literal(),
-                   payer_names.Literal(), patient_keys.Literal(), billing_npis.Literal(),
-                   rendering_npis.Literal(), places.Literal(), submission_dates.Literal(),
-                   service_dates.Literal(), totals.Literal(), hashes.Literal());
-  if (replaced.payer_ids.size() > 0) {
-    tx.exec_prepared(q::kDeleteClaimLines.name, practice_id, replaced.payer_ids.Literal(),
-                     replaced.claim_ids.Literal());
-    tx.exec_prepared(q::kDeleteClaimDiagnoses.name, practice_id, replaced.payer_ids.Literal(),
-                     replaced.claim_ids.Literal());
-  }
-  if (line_numbers.size() > 0) {
-    tx.exec_prepared(q::kInsertClaimLines.name, practice_id, line_payer_ids.Literal(),
-                     line_claim_ids.Literal(), line_numbers.Literal(), line_controls.Literal(),
-                     procedures.Literal(), modifiers.Literal(), line_charges.Literal(),
-                     units.Literal(), pointers.Literal(), line_dates.Literal(),
-                     line_renderings.Literal());
-  }
-  if (dx_codes.size() > 0) {
-    tx.exec_prepared(q::kInsertClaimDiagnoses.name, practice_id, dx_payer_ids.Literal(),
-                     dx_claim_ids.Literal(), dx_positions.Literal(), dx_codes.Literal());
-  }
-}
-
-// Child rows of the new events: lines, adjustments (claim level at line index 0) and remarks.
-void WriteEventChildren(pqxx::work& tx, int64_t practice_id,
-                        const std::vector<std::pair<const RemittanceEvent*, std::string>>& fresh) {
-  PgArray line_ids, line_indexes, line_controls, procedures, modifiers, charges, paid, units,
-      dates;
-  PgArray adj_ids, adj_lines, adj_positions, groups, carcs, amounts, quantities;
-  PgArray remark_ids, remark_lines, remark_positions, remark_codes;
-  auto add_adjustments = [&](const std::string& event_id, int line_index,
-                             const std::vector<Adjustment>& adjustments) {
-    for (size_t i = 0; i < adjustments.size(); ++i) {
-      adj_ids.AddText(event_id);
-      adj_lines.AddInt(line_index);
-      adj_positions.AddInt(static_cast<int64_t>(i + 1));
-      groups.AddText(std::string(GroupCodeName(adjustments[i].group)));
-      carcs.AddText(adjustments[i].carc);
-      amounts.AddInt(adjustments[i].amount_cents);
-      quantities.AddDouble(adjustments[i].quantity);
-    }
-  };
-  auto add_remarks = [&](const std::string& event_id, int line_index,
-                         const std::vector<std::string>& codes) {
-    for (size_t i = 0; i < codes.size(); ++i) {
-      remark_ids.AddText(event_id);
-      remark_lines.AddInt(line_index);
-      remark_positions.AddInt(static_cast<int64_t>(i + 1));
-      remark_codes.AddText(codes[i]);
-    }
-  };
-  for (const auto& [event, event_id] : fresh) {
-    add_adjustments(event_id, 0, event->adjustments);
-    add_remarks(event_id, 0, event->remark_codes);
-    for (size_t i = 0; i < event->lines.size(); ++i) {
-      const RemittanceLine& line = event->lines[i];
-      int line_index = static_cast<int>(i + 1);
-      line_ids.AddText(event_id);
-      line_indexes.AddInt(line_index);
-      line_controls.AddText(line.line_control_number);
-      procedures.AddText(line.procedure_code);
-      modifiers.AddText(TextArrayLiteral(line.modifiers));
-      charges.AddInt(line.charge_cents);
-      paid.AddInt(line.paid_cents);
-      units.AddDouble(line.units);
-      dates.AddOptionalDate(line.service_date);
-      add_adjustments(event_id, line_index, line.adjustments);
-      add_remarks(event_id, line_index, line.remark_codes);
-    }
-  }
-  if (line_ids.size() > 0) {
-    tx.exec_prepared(q::kInsertRemittanceLines.name, practice_id, line_ids.Literal(),
-                     line_indexes.Literal(), line_controls.Literal(), procedures.Literal(),
-                     modifiers.Literal(), charges.Literal(), paid.Literal(), units.Literal(),
-                     dates.Literal());
-  }
-  if (adj_ids.size() > 0) {
-    tx.exec_prepared(q::kInsertAdjustments.name, practice_id, adj_ids.Literal(),
-                     adj_lines.Literal(), adj_positions.Literal(), groups.Literal(),
-                     carcs.Literal(), amounts.Literal(), quantities.Literal());
-  }
-  if (remark_ids.size() > 0) {
-    tx.exec_prepared(q::kInsertRemarkCodes.name, practice_id, remark_ids.Literal(),
-                     remark_lines.Literal(), remark_positions.Literal(),
-                     remark_codes.Literal());
-  }
 }
 
 // --- The store --------------------------------------------------------------------------------
@@ -854,46 +412,45 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestClaimsTx(
   // Decide each record in order against the state left by the records before it.
   std::vector<RecordResult> results;
   results.reserve(claims.size());
-  PgArray sub_payer_ids, sub_claim_ids, sub_hashes, sub_frequencies, sub_versions;
+  std::vector<pg::SubmissionWrite> submissions;
   for (size_t i = 0; i < claims.size(); ++i) {
     const Claim& claim = claims[i];
     StoredClaim& stored = stored_claims[ClaimKey(claim.payer_id, claim.claim_id)];
     bool remember = false;
     results.push_back(DecideClaim(claim, hashes[i], stored, &remember));
-    if (remember) {
-      sub_payer_ids.AddText(claim.payer_id);
-      sub_claim_ids.AddText(claim.claim_id);
-      sub_hashes.AddText(hashes[i]);
-      sub_frequencies.AddInt(static_cast<int>(claim.frequency));
-      sub_versions.AddInt(stored.version);
-    }
+    if (remember) submissions.push_back({&claim, hashes[i], stored.version});
   }
 
-  std::vector<ClaimKey> changed;
-  Histories histories;  // the changed claims that are active, for their facts
+  std::vector<pg::ClaimContentWrite> contents;
+  std::vector<pg::ClaimStatusWrite> statuses;
+  std::vector<ClaimKey> stale_facts;  // changed claims that may have facts already
+  Histories histories;                // the changed claims that are active, for their facts
   for (const ClaimKey& key : keys) {
     const StoredClaim& stored = stored_claims[key];
     if (!stored.changed) continue;
-    changed.push_back(key);
+    if (stored.stored_before) stale_facts.push_back(key);
+    if (stored.new_content != nullptr) {
+      contents.push_back({stored.new_content, stored.stored_before, stored.voided,
+                          stored.version, stored.content_hash});
+    } else {
+      statuses.push_back({key, stored.voided, stored.version});
+    }
     if (!stored.voided && stored.new_content != nullptr) histories.Add(*stored.new_content);
   }
-  WriteClaims(tx, practice_id, changed, stored_claims);
-  if (sub_hashes.size() > 0) {
-    tx.exec_prepared(q::kInsertClaimSubmissions.name, practice_id, sub_payer_ids.Literal(),
-                     sub_claim_ids.Literal(), sub_hashes.Literal(), sub_frequencies.Literal(),
-                     sub_versions.Literal());
-  }
+  pg::WriteClaims(tx, practice_id, contents, statuses);
+  pg::WriteSubmissions(tx, practice_id, submissions);
 
   // Facts: each changed active claim with every event already waiting for it.
   std::vector<ClaimKey> active_keys;
   for (const ClaimHistory& history : histories.claims) {
     active_keys.emplace_back(history.claim.payer_id, history.claim.claim_id);
   }
-  KeyArrays active = ToKeyArrays(active_keys);
-  DS_RETURN_IF_ERROR(LoadEventRows(
+  KeyArrays active = pg::ToKeyArrays(active_keys);
+  DS_RETURN_IF_ERROR(pg::LoadEventRows(
       tx, q::kLoadByKey, practice_id,
       LoadFilter{active.payer_ids.Literal(), active.claim_ids.Literal()}, histories));
-  DS_RETURN_IF_ERROR(WriteFacts(tx, practice_id, changed, histories.claims, *taxonomy_));
+  DS_RETURN_IF_ERROR(
+      pg::WriteFacts(tx, practice_id, stale_facts, histories.claims, *taxonomy_));
   return results;
 }
 
@@ -929,46 +486,30 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestRemittancesTx(
   LockClaimKeys(tx, practice_id, keys);
   UpsertPayers(tx, practice_id, payer_names);
 
-  // A repeat inside the batch is a duplicate of its first occurrence.
+  // A repeat inside the batch is a duplicate of its first occurrence; an event stored
+  // before is a duplicate. The claim keys are locked, so no concurrent batch can store one
+  // of these events meanwhile.
   std::vector<RecordResult> results(events.size());
   absl::flat_hash_set<std::string> batch_hashes;
   std::vector<size_t> candidates;
-  PgArray ids, payer_ids, payer_names_array, claim_ids, status_codes, charges, paid,
-      patient_responsibility, control_numbers, received, produced, payment, traces;
+  PgArray candidate_ids;
   for (size_t i = 0; i < events.size(); ++i) {
     if (!batch_hashes.insert(hashes[i]).second) {
       results[i].outcome = RecordOutcome::kDuplicate;
       continue;
     }
-    const RemittanceEvent& event = events[i];
     candidates.push_back(i);
-    ids.AddText(hashes[i]);
-    payer_ids.AddText(event.payer_id);
-    payer_names_array.AddText(event.payer_name);
-    claim_ids.AddText(event.claim_id);
-    status_codes.AddInt(event.status_code);
-    charges.AddInt(event.charge_cents);
-    paid.AddInt(event.paid_cents);
-    patient_responsibility.AddInt(event.patient_responsibility_cents);
-    control_numbers.AddText(event.payer_claim_control_number);
-    received.AddOptionalDate(event.received_date);
-    produced.AddOptionalDate(event.production_date);
-    payment.AddOptionalDate(event.payment_date);
-    traces.AddText(event.trace_number);
+    candidate_ids.AddText(hashes[i]);
   }
-  pqxx::result inserted = tx.exec_prepared(
-      q::kInsertRemittanceEvents.name, practice_id, ids.Literal(), payer_ids.Literal(),
-      payer_names_array.Literal(), claim_ids.Literal(), status_codes.Literal(),
-      charges.Literal(), paid.Literal(), patient_responsibility.Literal(),
-      control_numbers.Literal(), received.Literal(), produced.Literal(), payment.Literal(),
-      traces.Literal());
-  absl::flat_hash_set<std::string> fresh_ids;
-  for (const pqxx::row& row : inserted) fresh_ids.insert(row[0].c_str());
+  pqxx::result stored_rows =
+      tx.exec_prepared(q::kSelectStoredEvents.name, practice_id, candidate_ids.Literal());
+  absl::flat_hash_set<std::string> stored_ids;
+  for (const pqxx::row& row : stored_rows) stored_ids.insert(row[0].c_str());
 
   std::vector<std::pair<const RemittanceEvent*, std::string>> fresh;
   std::vector<ClaimKey> fresh_keys;
   for (size_t i : candidates) {
-    if (!fresh_ids.contains(hashes[i])) {
+    if (stored_ids.contains(hashes[i])) {
       results[i].outcome = RecordOutcome::kDuplicate;
       continue;
     }
@@ -977,7 +518,7 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestRemittancesTx(
     fresh_keys.emplace_back(events[i].payer_id, events[i].claim_id);
   }
   if (fresh.empty()) return results;
-  WriteEventChildren(tx, practice_id, fresh);
+  pg::WriteEvents(tx, practice_id, fresh);
 
   // Which new events found their claim; those claims' facts change.
   fresh_keys = DistinctKeys(std::move(fresh_keys));
@@ -994,12 +535,13 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestRemittancesTx(
   }
   if (matched_keys.empty()) return results;
 
-  KeyArrays matched = ToKeyArrays(matched_keys);
+  KeyArrays matched = pg::ToKeyArrays(matched_keys);
   LoadFilter filter{matched.payer_ids.Literal(), matched.claim_ids.Literal()};
   Histories histories;
-  DS_RETURN_IF_ERROR(LoadClaimRows(tx, q::kLoadByKey, practice_id, filter, histories));
-  DS_RETURN_IF_ERROR(LoadEventRows(tx, q::kLoadByKey, practice_id, filter, histories));
-  DS_RETURN_IF_ERROR(WriteFacts(tx, practice_id, matched_keys, histories.claims, *taxonomy_));
+  DS_RETURN_IF_ERROR(pg::LoadClaimRows(tx, q::kLoadByKey, practice_id, filter, histories));
+  DS_RETURN_IF_ERROR(pg::LoadEventRows(tx, q::kLoadByKey, practice_id, filter, histories));
+  DS_RETURN_IF_ERROR(
+      pg::WriteFacts(tx, practice_id, matched_keys, histories.claims, *taxonomy_));
   return results;
 }
 
@@ -1014,9 +556,9 @@ absl::StatusOr<std::vector<ClaimHistory>> PgClaimStore::LoadClaims(const Practic
     LoadFilter filter{FormatDate(query.service_from), FormatDate(query.service_to)};
     Histories histories;
     DS_RETURN_IF_ERROR(
-        LoadClaimRows(tx, q::kLoadByServiceDate, practice.practice_id, filter, histories));
+        pg::LoadClaimRows(tx, q::kLoadByServiceDate, practice.practice_id, filter, histories));
     DS_RETURN_IF_ERROR(
-        LoadEventRows(tx, q::kLoadByServiceDate, practice.practice_id, filter, histories));
+        pg::LoadEventRows(tx, q::kLoadByServiceDate, practice.practice_id, filter, histories));
     tx.commit();
     claims = std::move(histories.claims);
     return absl::OkStatus();
@@ -1047,6 +589,10 @@ absl::StatusOr<std::unique_ptr<ClaimStore>> OpenPgClaimStore(const PgOptions& op
   pool_options.acquire_timeout = options.acquire_timeout;
   pool_options.statement_timeout = options.statement_timeout;
   pool_options.on_open = [](pqxx::connection& connection) {
+    // Plan every execution with its parameters: a generic plan cached while a table was
+    // nearly empty (the start of a bulk load) turns the keyed lookups into scans of the whole
+    // practice. Planning costs well under a millisecond per statement; a batch runs a dozen.
+    connection.set_variable("plan_cache_mode", "force_custom_plan");
     for (const q::Statement& statement : q::kPreparedStatements) {
       connection.prepare(statement.name, statement.sql);
     }

@@ -1,10 +1,13 @@
 // Every SQL statement sql/ runs, as a named constant, so the SQL can be read and reviewed in
 // one place and nothing is ever assembled from input: values always travel as parameters
-// ($1, $2, ...). Set-based statements take one array parameter per column and expand them
-// with unnest, so a batch costs a fixed number of round trips whatever its size. The
-// statements are prepared on every pooled connection (ConnectionPoolOptions::on_open).
+// ($1, $2, ...) or as COPY data. Set-based statements take one array parameter per column and
+// expand them with unnest, so a batch costs a fixed number of round trips whatever its size;
+// rows known to be new are streamed with COPY into the targets listed here. The statements
+// are prepared on every pooled connection (ConnectionPoolOptions::on_open).
 #ifndef DENIALSCOPE_SQL_QUERIES_H_
 #define DENIALSCOPE_SQL_QUERIES_H_
+
+#include <initializer_list>
 
 namespace denialscope::queries {
 
@@ -94,8 +97,8 @@ inline constexpr Statement kSelectSubmissions = {
     "   ON s.payer_id = k.payer_id AND s.claim_id = k.claim_id"
     " WHERE s.practice_id = $1"};
 
-// $1 practice_id, then one array per column. Inserts new claims and rewrites replaced ones
-// (their lines and diagnoses are deleted and inserted again separately).
+// $1 practice_id, then one array per column. Rewrites replaced claims (their lines and
+// diagnoses are deleted and copied again separately); new claims go in by COPY.
 inline constexpr Statement kUpsertClaims = {
     "upsert_claims",
     "INSERT INTO claims (practice_id, payer_id, claim_id, frequency_code, voided, version,"
@@ -139,86 +142,14 @@ inline constexpr Statement kDeleteClaimDiagnoses = {
     " USING unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
     " WHERE d.practice_id = $1 AND d.payer_id = k.payer_id AND d.claim_id = k.claim_id"};
 
-// $1 practice_id; modifiers and diagnosis pointers arrive as array literals per line.
-inline constexpr Statement kInsertClaimLines = {
-    "insert_claim_lines",
-    "INSERT INTO claim_lines (practice_id, payer_id, claim_id, line_number,"
-    "  line_control_number, procedure_code, modifiers, charge_cents, units,"
-    "  diagnosis_pointers, service_date, rendering_npi)"
-    " SELECT $1, u.payer_id, u.claim_id, u.line_number, u.line_control_number,"
-    "  u.procedure_code, u.modifiers::text[], u.charge_cents, u.units,"
-    "  u.diagnosis_pointers::integer[], u.service_date, u.rendering_npi"
-    " FROM unnest($2::text[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::text[],"
-    "  $8::bigint[], $9::float8[], $10::text[], $11::date[], $12::text[])"
-    "  AS u(payer_id, claim_id, line_number, line_control_number, procedure_code, modifiers,"
-    "   charge_cents, units, diagnosis_pointers, service_date, rendering_npi)"};
-
-inline constexpr Statement kInsertClaimDiagnoses = {
-    "insert_claim_diagnoses",
-    "INSERT INTO claim_diagnoses (practice_id, payer_id, claim_id, position, code)"
-    " SELECT $1, u.payer_id, u.claim_id, u.position, u.code"
-    " FROM unnest($2::text[], $3::text[], $4::smallint[], $5::text[])"
-    "  AS u(payer_id, claim_id, position, code)"};
-
-inline constexpr Statement kInsertClaimSubmissions = {
-    "insert_claim_submissions",
-    "INSERT INTO claim_submissions (practice_id, payer_id, claim_id, content_hash,"
-    "  frequency_code, version)"
-    " SELECT $1, u.payer_id, u.claim_id, decode(u.content_hash, 'hex'), u.frequency_code,"
-    "  u.version"
-    " FROM unnest($2::text[], $3::text[], $4::text[], $5::smallint[], $6::integer[])"
-    "  AS u(payer_id, claim_id, content_hash, frequency_code, version)"};
-
 // --- Ingest: remittances ------------------------------------------------------------------
 
-// $1 practice_id, then one array per column. Returns the ids of the events that were new.
-inline constexpr Statement kInsertRemittanceEvents = {
-    "insert_remittance_events",
-    "INSERT INTO remittance_events (practice_id, event_id, payer_id, payer_name, claim_id,"
-    "  status_code, charge_cents, paid_cents, patient_responsibility_cents,"
-    "  payer_claim_control_number, received_date, production_date, payment_date,"
-    "  trace_number)"
-    " SELECT $1, decode(u.event_id, 'hex'), u.payer_id, u.payer_name, u.claim_id,"
-    "  u.status_code, u.charge_cents, u.paid_cents, u.patient_responsibility_cents,"
-    "  u.payer_claim_control_number, u.received_date, u.production_date, u.payment_date,"
-    "  u.trace_number"
-    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::integer[],"
-    "  $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], $11::date[], $12::date[],"
-    "  $13::date[], $14::text[])"
-    "  AS u(event_id, payer_id, payer_name, claim_id, status_code, charge_cents, paid_cents,"
-    "   patient_responsibility_cents, payer_claim_control_number, received_date,"
-    "   production_date, payment_date, trace_number)"
-    " ON CONFLICT (practice_id, event_id) DO NOTHING"
-    " RETURNING encode(event_id, 'hex')"};
-
-inline constexpr Statement kInsertRemittanceLines = {
-    "insert_remittance_lines",
-    "INSERT INTO remittance_lines (practice_id, event_id, line_index, line_control_number,"
-    "  procedure_code, modifiers, charge_cents, paid_cents, units, service_date)"
-    " SELECT $1, decode(u.event_id, 'hex'), u.line_index, u.line_control_number,"
-    "  u.procedure_code, u.modifiers::text[], u.charge_cents, u.paid_cents, u.units,"
-    "  u.service_date"
-    " FROM unnest($2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::bigint[],"
-    "  $8::bigint[], $9::float8[], $10::date[])"
-    "  AS u(event_id, line_index, line_control_number, procedure_code, modifiers,"
-    "   charge_cents, paid_cents, units, service_date)"};
-
-inline constexpr Statement kInsertAdjustments = {
-    "insert_adjustments",
-    "INSERT INTO adjustments (practice_id, event_id, line_index, position, group_code, carc,"
-    "  amount_cents, quantity)"
-    " SELECT $1, decode(u.event_id, 'hex'), u.line_index, u.position, u.group_code, u.carc,"
-    "  u.amount_cents, u.quantity"
-    " FROM unnest($2::text[], $3::integer[], $4::integer[], $5::text[], $6::text[],"
-    "  $7::bigint[], $8::float8[])"
-    "  AS u(event_id, line_index, position, group_code, carc, amount_cents, quantity)"};
-
-inline constexpr Statement kInsertRemarkCodes = {
-    "insert_remark_codes",
-    "INSERT INTO remark_codes (practice_id, event_id, line_index, position, code)"
-    " SELECT $1, decode(u.event_id, 'hex'), u.line_index, u.position, u.code"
-    " FROM unnest($2::text[], $3::integer[], $4::integer[], $5::text[])"
-    "  AS u(event_id, line_index, position, code)"};
+// $1 practice_id, $2 event_id[] (hex): the ids among them already stored.
+inline constexpr Statement kSelectStoredEvents = {
+    "select_stored_events",
+    "SELECT encode(e.event_id, 'hex') FROM remittance_events e"
+    " JOIN unnest($2::text[]) AS k(id) ON e.event_id = decode(k.id, 'hex')"
+    " WHERE e.practice_id = $1"};
 
 // --- Per-claim facts ----------------------------------------------------------------------
 
@@ -228,21 +159,52 @@ inline constexpr Statement kDeleteClaimFacts = {
     "DELETE FROM claim_facts f USING unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
     " WHERE f.practice_id = $1 AND f.payer_id = k.payer_id AND f.claim_id = k.claim_id"};
 
-inline constexpr Statement kInsertClaimFacts = {
-    "insert_claim_facts",
-    "INSERT INTO claim_facts (practice_id, payer_id, claim_id, cohort, family, cohort_code,"
-    "  principal_dx, service_date, charge_cents, event_count, adjudicated, initial_outcome,"
-    "  initial_date, initial_partial_denial, final_outcome, finally_denied, overturned,"
-    "  net_paid_cents, first_payment_date)"
-    " SELECT $1, u.*"
-    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
-    "  $8::date[], $9::bigint[], $10::integer[], $11::boolean[], $12::text[], $13::date[],"
-    "  $14::boolean[], $15::text[], $16::boolean[], $17::boolean[], $18::bigint[],"
-    "  $19::date[])"
-    "  AS u(payer_id, claim_id, cohort, family, cohort_code, principal_dx, service_date,"
-    "   charge_cents, event_count, adjudicated, initial_outcome, initial_date,"
-    "   initial_partial_denial, final_outcome, finally_denied, overturned, net_paid_cents,"
-    "   first_payment_date)"};
+// --- COPY targets ---------------------------------------------------------------------------
+//
+// Rows known to be new (the claim keys are locked and checked first) are streamed with COPY,
+// the fastest way into PostgreSQL; the columns not listed take their defaults.
+
+struct CopyTarget {
+  const char* table;
+  std::initializer_list<const char*> columns;
+};
+
+inline constexpr CopyTarget kCopyClaims = {
+    "claims",
+    {"practice_id", "payer_id", "claim_id", "frequency_code", "voided", "version", "payer_name",
+     "patient_key", "billing_npi", "rendering_npi", "place_of_service", "submission_date",
+     "service_date", "total_charge_cents", "content_hash"}};
+inline constexpr CopyTarget kCopyClaimLines = {
+    "claim_lines",
+    {"practice_id", "payer_id", "claim_id", "line_number", "line_control_number",
+     "procedure_code", "modifiers", "charge_cents", "units", "diagnosis_pointers",
+     "service_date", "rendering_npi"}};
+inline constexpr CopyTarget kCopyClaimDiagnoses = {
+    "claim_diagnoses", {"practice_id", "payer_id", "claim_id", "position", "code"}};
+inline constexpr CopyTarget kCopyClaimSubmissions = {
+    "claim_submissions",
+    {"practice_id", "payer_id", "claim_id", "content_hash", "frequency_code", "version"}};
+inline constexpr CopyTarget kCopyRemittanceEvents = {
+    "remittance_events",
+    {"practice_id", "event_id", "payer_id", "payer_name", "claim_id", "status_code",
+     "charge_cents", "paid_cents", "patient_responsibility_cents", "payer_claim_control_number",
+     "received_date", "production_date", "payment_date", "trace_number"}};
+inline constexpr CopyTarget kCopyRemittanceLines = {
+    "remittance_lines",
+    {"practice_id", "event_id", "line_index", "line_control_number", "procedure_code",
+     "modifiers", "charge_cents", "paid_cents", "units", "service_date"}};
+inline constexpr CopyTarget kCopyAdjustments = {
+    "adjustments",
+    {"practice_id", "event_id", "line_index", "position", "group_code", "carc", "amount_cents",
+     "quantity"}};
+inline constexpr CopyTarget kCopyRemarkCodes = {
+    "remark_codes", {"practice_id", "event_id", "line_index", "position", "code"}};
+inline constexpr CopyTarget kCopyClaimFacts = {
+    "claim_facts",
+    {"practice_id", "payer_id", "claim_id", "cohort", "family", "cohort_code", "principal_dx",
+     "service_date", "charge_cents", "event_count", "adjudicated", "initial_outcome",
+     "initial_date", "initial_partial_denial", "final_outcome", "finally_denied", "overturned",
+     "net_paid_cents", "first_payment_date"}};
 
 // --- Loading claim histories ---------------------------------------------------------------
 //
@@ -363,15 +325,8 @@ inline constexpr Statement kPreparedStatements[] = {
     kUpsertClaims,
     kDeleteClaimLines,
     kDeleteClaimDiagnoses,
-    kInsertClaimLines,
-    kInsertClaimDiagnoses,
-    kInsertClaimSubmissions,
-    kInsertRemittanceEvents,
-    kInsertRemittanceLines,
-    kInsertAdjustments,
-    kInsertRemarkCodes,
+    kSelectStoredEvents,
     kDeleteClaimFacts,
-    kInsertClaimFacts,
     kLoadByServiceDate.claims,
     kLoadByServiceDate.diagnoses,
     kLoadByServiceDate.lines,

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "sql/pg_claim_store.h"
 
 namespace denialscope::testing {
@@ -55,13 +56,21 @@ TestDatabase::TestDatabase(std::string server_url, std::string name)
       url_(WithDatabase(server_url_, name_)) {}
 
 TestDatabase::~TestDatabase() {
-  try {
-    pqxx::connection admin(server_url_);
-    pqxx::nontransaction tx(admin);
-    tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name_) + " WITH (FORCE)");
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "could not drop test database " << name_ << ": " << e.what();
+  // FORCE ends our own leftover sessions; an autovacuum worker still busy in the database
+  // can make it fail for a role without pg_signal_backend, so try a few times.
+  std::string error;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    try {
+      pqxx::connection admin(server_url_);
+      pqxx::nontransaction tx(admin);
+      tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name_) + " WITH (FORCE)");
+      return;
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    absl::SleepFor(absl::Milliseconds(250));
   }
+  ADD_FAILURE() << "could not drop test database " << name_ << ": " << error;
 }
 
 pqxx::result TestDatabase::Exec(const std::string& sql) {
