@@ -12,7 +12,7 @@ DEMO_FROM=2025-07
 DEMO_TO=2026-06
 
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh denialscope-server denialscope denialscope-gen
 BIN="$ROOT/build"
 CLI="$BIN/cli/denialscope"
 mkdir -p "$DATA"
