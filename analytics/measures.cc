@@ -254,7 +254,7 @@ ClaimFacts ComputeClaimFacts(const ClaimHistory& history, Day as_of,
   f.as_of = as_of;
   f.claim_id = claim.claim_id;
   f.payer_id = claim.payer_id;
-  const Classification c = context.taxonomy.ClassifyClaim(claim, context.rule);
+  const Classification c = context.taxonomy.ClassifyHistory(history, context.rule);
   f.cohort = c.cohort;
   f.diagnosis_family = c.family;
   f.diagnosis_code = c.code;

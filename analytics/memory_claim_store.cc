@@ -121,6 +121,9 @@ RecordResult MemoryClaimStore::IngestClaim(int64_t practice_id, const Claim& cla
       const bool unchanged = !stored.voided && stored.content_key == content_key;
       stored.submissions.insert(std::move(submission));
       if (unchanged) return WithOutcome(RecordOutcome::kDuplicate);
+      if (stored.first_diagnoses.empty() && stored.claim.diagnoses != claim.diagnoses) {
+        stored.first_diagnoses = stored.claim.diagnoses;
+      }
       stored.claim = claim;
       stored.content_key = std::move(content_key);
       stored.voided = false;
@@ -172,6 +175,7 @@ absl::StatusOr<std::vector<ClaimHistory>> MemoryClaimStore::LoadClaims(
     if (service_date < query.service_from || service_date > query.service_to) continue;
     ClaimHistory history;
     history.claim = stored.claim;
+    history.first_diagnoses = stored.first_diagnoses;
     if (auto events = events_.find(it->first); events != events_.end()) {
       history.events = events->second;
     }

@@ -61,6 +61,7 @@ class MemoryClaimStore : public ClaimStore {
     std::string content_key;   // ClaimContentKey(claim)
     bool voided = false;
     std::set<std::string> submissions;  // frequency + content of each one seen
+    std::vector<std::string> first_diagnoses = {};  // set once a replacement changes the coding
   };
 
   // NOT_FOUND unless `practice` was created here (by id and NPI).

@@ -116,8 +116,12 @@ struct RemittanceEvent {
 
 // A claim with every adjudication event that joined to it (possibly none).
 struct ClaimHistory {
-  Claim claim;
+  Claim claim;  // the current version (after any replacement)
   std::vector<RemittanceEvent> events;
+  // Diagnoses of the first version stored, when a replacement changed them; empty otherwise.
+  // The cohort follows the coding the payer first adjudicated: an M54.2 claim denied and
+  // then recoded to M50.121 is an M54.2 denial that a coder fixed, not a specific-code one.
+  std::vector<std::string> first_diagnoses = {};
 };
 
 // "CO" -> kCO etc.; nullopt for anything else.

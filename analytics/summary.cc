@@ -111,7 +111,7 @@ DenialSummary ComputeDenialSummary(const std::vector<ClaimHistory>& claims, Day 
       group.Add(charge, in_future, outcome, paid_days, waiting_days);
     };
 
-    const Classification c = taxonomy.ClassifyClaim(history.claim, rule);
+    const Classification c = taxonomy.ClassifyHistory(history, rule);
     switch (c.cohort) {
       case Cohort::kNonspecific:
         add(nonspecific);

@@ -255,6 +255,14 @@ Classification CohortTaxonomy::ClassifyCode(std::string_view code) const {
   return {Cohort::kNonCervical, "", std::string(code)};
 }
 
+Classification CohortTaxonomy::ClassifyHistory(const ClaimHistory& history,
+                                               CohortRule rule) const {
+  if (history.first_diagnoses.empty()) return ClassifyClaim(history.claim, rule);
+  Claim first = history.claim;
+  first.diagnoses = history.first_diagnoses;
+  return ClassifyClaim(first, rule);
+}
+
 Classification CohortTaxonomy::ClassifyClaim(const Claim& claim, CohortRule rule) const {
   // Stored claims are normalized already; normalizing again keeps a stray "M54.2" from
   // silently falling out of the cohort.

@@ -58,6 +58,9 @@ class CohortTaxonomy {
   // Classifies one normalized code (no dot, upper case).
   Classification ClassifyCode(std::string_view code) const;
   Classification ClassifyClaim(const Claim& claim, CohortRule rule) const;
+  // The cohort of a stored claim: its first-submitted diagnoses when a replacement changed
+  // them (ClaimHistory::first_diagnoses), with the current lines' pointers.
+  Classification ClassifyHistory(const ClaimHistory& history, CohortRule rule) const;
 
  private:
   struct Rule {

@@ -127,6 +127,8 @@ TEST_F(MemoryClaimStoreTest, ReplacementSupersedesAndResendingTheFileChangesNoth
   std::vector<ClaimHistory> claims = LoadAll();
   ASSERT_EQ(claims.size(), 1u);
   EXPECT_EQ(claims[0].claim.diagnoses[0], "M50121");
+  // The first coding is kept: it decides the claim's cohort.
+  EXPECT_THAT(claims[0].first_diagnoses, ::testing::ElementsAre("M542"));
   // Re-sending both (a retried file) is all duplicates and keeps the replacement.
   absl::StatusOr<std::vector<RecordResult>> again =
       store_.IngestClaims(practice_, {original, replacement});

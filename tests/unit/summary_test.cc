@@ -240,6 +240,25 @@ TEST(DenialSummaryTest, Appendix4DuplicateDenialOutOfEveryNumerator) {
   EXPECT_EQ(m542.initial_denial_by_dollars.numerator, 0);
 }
 
+TEST(DenialSummaryTest, RecodedClaimStaysInTheCohortOfItsFirstCoding) {
+  // Submitted as M54.2, denied CO-50 (N115), replaced with M50.121 and paid $60: an M54.2
+  // initial denial that a coder fixed. Counting it as a disc-disorder denial would blame
+  // the specific code for what M54.2 caused.
+  ClaimHistory recoded = History(
+      MakeClaim("R", {"M50121"}, {Dollars(100)}, kMar1),
+      {MakeEvent("R", 1, Dollars(100), 0, Day(2026, 3, 10), {Adj(kCO, "50", Dollars(100))}),
+       MakeEvent("R", 1, Dollars(100), Dollars(60), Day(2026, 4, 10),
+                 {Adj(kCO, "45", Dollars(40))})});
+  recoded.first_diagnoses = {"M542"};
+  const DenialSummary summary =
+      ComputeDenialSummary({recoded}, kAsOf, Builtin(), CohortRule::kPrincipal);
+  const CohortSummary& m542 = Find(summary, SummaryGroup::kNonspecific);
+  EXPECT_EQ(m542.claim_count, 1);
+  EXPECT_EQ(m542.initial_denial_by_count.numerator, 1);  // denied as first coded
+  EXPECT_EQ(m542.final_denial_by_count.numerator, 0);    // paid after the recoding
+  EXPECT_EQ(Find(summary, SummaryGroup::kSpecific).claim_count, 0);
+}
+
 TEST(RatioTest, Value) {
   EXPECT_EQ((Ratio{1, 0}).Value(), std::nullopt);
   EXPECT_DOUBLE_EQ((Ratio{1, 4}).Value().value(), 0.25);
