@@ -22,10 +22,10 @@ std::optional<Day> EarliestServiceDate(const Claim& claim) {
   return earliest;
 }
 
-void Histories::Add(Claim claim) {
+void Histories::Add(Claim claim, std::vector<std::string> first_diagnoses) {
   ClaimKey key(claim.payer_id, claim.claim_id);
   index[key] = claims.size();
-  claims.push_back(ClaimHistory{std::move(claim), {}});
+  claims.push_back(ClaimHistory{std::move(claim), {}, std::move(first_diagnoses)});
 }
 
 ClaimHistory* Histories::Find(const ClaimKey& key) {
@@ -67,7 +67,7 @@ absl::Status LoadClaimRows(pqxx::transaction_base& tx, const queries::LoadStatem
     claim.place_of_service = row[7].c_str();
     DS_ASSIGN_OR_RETURN(claim.submission_date, ParseOptionalDate(row[8]));
     DS_ASSIGN_OR_RETURN(claim.total_charge_cents, ParseInt(row[9]));
-    out.Add(std::move(claim));
+    out.Add(std::move(claim), ParseTextArray(row[10]));
   }
   if (out.claims.empty()) return absl::OkStatus();
 

@@ -41,7 +41,7 @@ struct Histories {
   std::vector<ClaimHistory> claims;
   absl::flat_hash_map<ClaimKey, size_t> index;
 
-  void Add(Claim claim);
+  void Add(Claim claim, std::vector<std::string> first_diagnoses = {});
   ClaimHistory* Find(const ClaimKey& key);
 };
 

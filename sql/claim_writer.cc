@@ -95,7 +95,8 @@ void CopyLinesAndDiagnoses(pqxx::work& tx, int64_t practice_id,
 void RewriteStoredClaims(pqxx::work& tx, int64_t practice_id,
                          const std::vector<const ClaimContentWrite*>& rewrites) {
   PgArray payer_ids, claim_ids, frequencies, voided, versions, payer_names, patient_keys,
-      billing_npis, rendering_npis, places, submission_dates, service_dates, totals, hashes;
+      billing_npis, rendering_npis, places, submission_dates, service_dates, totals, hashes,
+      first_diagnoses;
   for (const ClaimContentWrite* write : rewrites) {
     const Claim& claim = *write->claim;
     payer_ids.AddText(claim.payer_id);
@@ -112,12 +113,14 @@ void RewriteStoredClaims(pqxx::work& tx, int64_t practice_id,
     service_dates.AddOptionalDate(EarliestServiceDate(claim));
     totals.AddInt(claim.total_charge_cents);
     hashes.AddText(write->content_hash);
+    first_diagnoses.AddText(TextArrayLiteral(write->first_diagnoses));
   }
   tx.exec_prepared(q::kUpsertClaims.name, practice_id, payer_ids.Literal(), claim_ids.Literal(),
                    frequencies.Literal(), voided.Literal(), versions.Literal(),
                    payer_names.Literal(), patient_keys.Literal(), billing_npis.Literal(),
                    rendering_npis.Literal(), places.Literal(), submission_dates.Literal(),
-                   service_dates.Literal(), totals.Literal(), hashes.Literal());
+                   service_dates.Literal(), totals.Literal(), hashes.Literal(),
+                   first_diagnoses.Literal());
   tx.exec_prepared(q::kDeleteClaimLines.name, practice_id, payer_ids.Literal(),
                    claim_ids.Literal());
   tx.exec_prepared(q::kDeleteClaimDiagnoses.name, practice_id, payer_ids.Literal(),
@@ -163,7 +166,7 @@ void WriteClaims(pqxx::work& tx, int64_t practice_id,
             claim.rendering_npi, claim.place_of_service,
             NullableDate(claim.submission_date, submission_date),
             FormatDate(*EarliestServiceDate(claim)), claim.total_charge_cents,
-            Bytea(write.content_hash));
+            Bytea(write.content_hash), TextArrayLiteral(write.first_diagnoses));
       }
     });
   }
@@ -284,7 +287,8 @@ absl::Status WriteFacts(pqxx::work& tx, int64_t practice_id, const std::vector<C
     std::string initial_date, first_payment_date;
     for (const ClaimHistory& history : histories) {
       const Claim& claim = history.claim;
-      Classification classification = taxonomy.ClassifyClaim(claim, CohortRule::kPrincipal);
+      // The cohort of the coding the payer first adjudicated (ClaimHistory::first_diagnoses).
+      Classification classification = taxonomy.ClassifyHistory(history, CohortRule::kPrincipal);
       ClaimOutcome outcome = DeriveOutcome(history.events, kFactsAsOf);
       Cents charge = claim.total_charge_cents;
       if (charge == 0) {

@@ -25,6 +25,7 @@ struct ClaimContentWrite {
   bool voided = false;
   int version = 1;
   std::string content_hash;  // hex
+  std::vector<std::string> first_diagnoses;  // see ClaimHistory::first_diagnoses
 };
 
 // A claim whose status alone changes (a void).
@@ -53,8 +54,9 @@ void WriteEvents(pqxx::work& tx, int64_t practice_id,
                  const std::vector<std::pair<const RemittanceEvent*, std::string>>& events);
 
 // Deletes the facts of `stale` and inserts facts for `histories` (active claims with every
-// stored event), derived with the analytics code: cohort by principal diagnosis, outcome
-// netted as of the end of time. INTERNAL for a claim without lines.
+// stored event), derived with the analytics code: cohort by the principal diagnosis of the
+// first-submitted coding (CohortTaxonomy::ClassifyHistory), outcome netted as of the end of
+// time. INTERNAL for a claim without lines.
 absl::Status WriteFacts(pqxx::work& tx, int64_t practice_id, const std::vector<ClaimKey>& stale,
                         const std::vector<ClaimHistory>& histories,
                         const CohortTaxonomy& taxonomy);

@@ -125,6 +125,8 @@ struct StoredClaim {
   bool voided = false;
   int version = 0;
   std::string content_hash;  // of the active content
+  std::vector<std::string> diagnoses;        // of the active content
+  std::vector<std::string> first_diagnoses;  // ClaimHistory::first_diagnoses
   absl::flat_hash_set<std::string> submissions;  // SubmissionKey of each recorded one
   // Set when the batch changes the claim: the new content (null for a void alone).
   const Claim* new_content = nullptr;
@@ -137,9 +139,20 @@ std::string SubmissionKey(int64_t frequency, absl::string_view hash) {
 
 using StoredClaims = absl::flat_hash_map<ClaimKey, StoredClaim>;
 
+// The claims among `keys` that are stored (voided or not).
+absl::flat_hash_set<ClaimKey> SelectExistingClaims(pqxx::work& tx, int64_t practice_id,
+                                                   const std::vector<ClaimKey>& keys) {
+  KeyArrays arrays = pg::ToKeyArrays(keys);
+  pqxx::result rows = tx.exec_prepared(q::kSelectExistingClaims.name, practice_id,
+                                       arrays.payer_ids.Literal(), arrays.claim_ids.Literal());
+  absl::flat_hash_set<ClaimKey> existing;
+  for (const pqxx::row& row : rows) existing.emplace(row[0].c_str(), row[1].c_str());
+  return existing;
+}
+
+// What is stored for `keys`, with every recorded submission.
 absl::StatusOr<StoredClaims> SelectStoredClaims(pqxx::work& tx, int64_t practice_id,
-                                                const std::vector<ClaimKey>& keys,
-                                                bool with_submissions) {
+                                                const std::vector<ClaimKey>& keys) {
   StoredClaims stored_claims;
   KeyArrays arrays = pg::ToKeyArrays(keys);
   pqxx::result rows = tx.exec_prepared(q::kSelectClaimStates.name, practice_id,
@@ -152,8 +165,10 @@ absl::StatusOr<StoredClaims> SelectStoredClaims(pqxx::work& tx, int64_t practice
     DS_ASSIGN_OR_RETURN(int64_t version, ParseInt(row[3]));
     stored.version = static_cast<int>(version);
     stored.content_hash = row[4].c_str();
+    stored.first_diagnoses = ParseTextArray(row[5]);
+    stored.diagnoses = ParseTextArray(row[6]);
   }
-  if (with_submissions && !stored_claims.empty()) {
+  if (!stored_claims.empty()) {
     pqxx::result submissions = tx.exec_prepared(
         q::kSelectSubmissions.name, practice_id, arrays.payer_ids.Literal(),
         arrays.claim_ids.Literal());
@@ -203,6 +218,7 @@ RecordResult DecideClaim(const Claim& claim, const std::string& hash, StoredClai
     stored.voided = false;
     stored.version = 1;
     stored.content_hash = hash;
+    stored.diagnoses = claim.diagnoses;
     stored.submissions.insert(submission);
     stored.new_content = &claim;
     stored.changed = true;
@@ -226,6 +242,11 @@ RecordResult DecideClaim(const Claim& claim, const std::string& hash, StoredClai
       stored.submissions.insert(submission);
       *remember = true;
       if (same_as_active) return Outcome(RecordOutcome::kDuplicate);
+      // The first coding is kept once a replacement changes it.
+      if (stored.first_diagnoses.empty() && stored.diagnoses != claim.diagnoses) {
+        stored.first_diagnoses = stored.diagnoses;
+      }
+      stored.diagnoses = claim.diagnoses;
       stored.voided = false;
       ++stored.version;
       stored.content_hash = hash;
@@ -258,8 +279,9 @@ absl::Status CheckPractice(pqxx::transaction_base& tx, const Practice& practice)
 
 class PgClaimStore : public ClaimStore {
  public:
-  PgClaimStore(std::unique_ptr<ConnectionPool> pool, const CohortTaxonomy* taxonomy)
-      : pool_(std::move(pool)), taxonomy_(taxonomy) {}
+  PgClaimStore(std::unique_ptr<ConnectionPool> pool, int pool_size,
+               const CohortTaxonomy* taxonomy)
+      : pool_(std::move(pool)), max_retries_(pool_size), taxonomy_(taxonomy) {}
 
   absl::StatusOr<Practice> CreatePractice(const std::string& npi,
                                           const std::string& display_name) override;
@@ -275,8 +297,10 @@ class PgClaimStore : public ClaimStore {
 
  private:
   // Runs `fn` (which returns absl::Status) on a leased connection, mapping exceptions. A
-  // connection found broken is replaced and `fn` runs once more: a transaction that failed
-  // with a broken connection was never committed (an unknown commit is in_doubt_error).
+  // connection found broken is discarded and `fn` runs again on another: a transaction that
+  // failed with a broken connection was never committed (an unknown commit is
+  // in_doubt_error). After a server restart every idle connection is broken, so up to
+  // pool_size + 1 attempts reach a freshly opened one.
   template <typename Fn>
   absl::Status Run(absl::string_view what, Fn&& fn) {
     for (int attempt = 1;; ++attempt) {
@@ -285,7 +309,7 @@ class PgClaimStore : public ClaimStore {
         return fn(lease.connection());
       } catch (const pqxx::broken_connection&) {
         lease.MarkBroken();
-        if (attempt < 2) continue;
+        if (attempt <= max_retries_) continue;
         return StatusFromCurrentException(what);
       } catch (...) {
         if (!lease.connection().is_open()) lease.MarkBroken();
@@ -302,6 +326,7 @@ class PgClaimStore : public ClaimStore {
       const std::vector<std::string>& hashes);
 
   std::unique_ptr<ConnectionPool> pool_;
+  const int max_retries_;  // on broken connections
   const CohortTaxonomy* taxonomy_;
 };
 
@@ -407,7 +432,7 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestClaimsTx(
   LockClaimKeys(tx, practice_id, keys);
   UpsertPayers(tx, practice_id, payer_names);
   DS_ASSIGN_OR_RETURN(StoredClaims stored_claims,
-                      SelectStoredClaims(tx, practice_id, keys, /*with_submissions=*/true));
+                      SelectStoredClaims(tx, practice_id, keys));
 
   // Decide each record in order against the state left by the records before it.
   std::vector<RecordResult> results;
@@ -431,11 +456,13 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestClaimsTx(
     if (stored.stored_before) stale_facts.push_back(key);
     if (stored.new_content != nullptr) {
       contents.push_back({stored.new_content, stored.stored_before, stored.voided,
-                          stored.version, stored.content_hash});
+                          stored.version, stored.content_hash, stored.first_diagnoses});
     } else {
       statuses.push_back({key, stored.voided, stored.version});
     }
-    if (!stored.voided && stored.new_content != nullptr) histories.Add(*stored.new_content);
+    if (!stored.voided && stored.new_content != nullptr) {
+      histories.Add(*stored.new_content, stored.first_diagnoses);
+    }
   }
   pg::WriteClaims(tx, practice_id, contents, statuses);
   pg::WriteSubmissions(tx, practice_id, submissions);
@@ -522,16 +549,14 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestRemittancesTx(
 
   // Which new events found their claim; those claims' facts change.
   fresh_keys = DistinctKeys(std::move(fresh_keys));
-  DS_ASSIGN_OR_RETURN(StoredClaims stored_claims,
-                      SelectStoredClaims(tx, practice_id, fresh_keys, /*with_submissions=*/false));
+  absl::flat_hash_set<ClaimKey> existing = SelectExistingClaims(tx, practice_id, fresh_keys);
   std::vector<ClaimKey> matched_keys;
   for (const ClaimKey& key : fresh_keys) {
-    if (stored_claims.contains(key)) matched_keys.push_back(key);
+    if (existing.contains(key)) matched_keys.push_back(key);
   }
   for (size_t i : candidates) {
     if (results[i].outcome != RecordOutcome::kAccepted) continue;
-    results[i].unmatched =
-        !stored_claims.contains(ClaimKey(events[i].payer_id, events[i].claim_id));
+    results[i].unmatched = !existing.contains(ClaimKey(events[i].payer_id, events[i].claim_id));
   }
   if (matched_keys.empty()) return results;
 
@@ -608,7 +633,8 @@ absl::StatusOr<std::unique_ptr<ClaimStore>> OpenPgClaimStore(const PgOptions& op
       return StatusFromCurrentException("opening the claim store");
     }
   }
-  return std::unique_ptr<ClaimStore>(new PgClaimStore(std::move(pool), taxonomy));
+  return std::unique_ptr<ClaimStore>(
+      new PgClaimStore(std::move(pool), options.pool_size, taxonomy));
 }
 
 }  // namespace denialscope

@@ -78,9 +78,22 @@ inline constexpr Statement kCheckPractice = {
     "check_practice", "SELECT 1 FROM practices WHERE practice_id = $1 AND npi = $2"};
 
 // $1 practice_id, $2 payer_id[], $3 claim_id[]: the stored claims among these keys.
+inline constexpr Statement kSelectExistingClaims = {
+    "select_existing_claims",
+    "SELECT c.payer_id, c.claim_id"
+    " FROM claims c"
+    " JOIN unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
+    "   ON c.payer_id = k.payer_id AND c.claim_id = k.claim_id"
+    " WHERE c.practice_id = $1"};
+
+// The same, with what deciding a new submission needs: status, version, content hash, the
+// first-submitted diagnoses and the current ones in position order.
 inline constexpr Statement kSelectClaimStates = {
     "select_claim_states",
-    "SELECT c.payer_id, c.claim_id, c.voided, c.version, encode(c.content_hash, 'hex')"
+    "SELECT c.payer_id, c.claim_id, c.voided, c.version, encode(c.content_hash, 'hex'),"
+    " c.first_diagnoses,"
+    " ARRAY(SELECT d.code FROM claim_diagnoses d WHERE d.practice_id = c.practice_id"
+    "   AND d.payer_id = c.payer_id AND d.claim_id = c.claim_id ORDER BY d.position)"
     " FROM claims c"
     " JOIN unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
     "   ON c.payer_id = k.payer_id AND c.claim_id = k.claim_id"
@@ -103,16 +116,17 @@ inline constexpr Statement kUpsertClaims = {
     "upsert_claims",
     "INSERT INTO claims (practice_id, payer_id, claim_id, frequency_code, voided, version,"
     "  payer_name, patient_key, billing_npi, rendering_npi, place_of_service,"
-    "  submission_date, service_date, total_charge_cents, content_hash)"
+    "  submission_date, service_date, total_charge_cents, content_hash, first_diagnoses)"
     " SELECT $1, u.payer_id, u.claim_id, u.frequency_code, u.voided, u.version,"
     "  u.payer_name, u.patient_key, u.billing_npi, u.rendering_npi, u.place_of_service,"
-    "  u.submission_date, u.service_date, u.total_charge_cents, decode(u.content_hash, 'hex')"
+    "  u.submission_date, u.service_date, u.total_charge_cents, decode(u.content_hash, 'hex'),"
+    "  u.first_diagnoses::text[]"
     " FROM unnest($2::text[], $3::text[], $4::smallint[], $5::boolean[], $6::integer[],"
     "  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::date[],"
-    "  $13::date[], $14::bigint[], $15::text[])"
+    "  $13::date[], $14::bigint[], $15::text[], $16::text[])"
     "  AS u(payer_id, claim_id, frequency_code, voided, version, payer_name, patient_key,"
     "   billing_npi, rendering_npi, place_of_service, submission_date, service_date,"
-    "   total_charge_cents, content_hash)"
+    "   total_charge_cents, content_hash, first_diagnoses)"
     " ON CONFLICT (practice_id, payer_id, claim_id) DO UPDATE SET"
     "  frequency_code = EXCLUDED.frequency_code, voided = EXCLUDED.voided,"
     "  version = EXCLUDED.version, payer_name = EXCLUDED.payer_name,"
@@ -120,7 +134,8 @@ inline constexpr Statement kUpsertClaims = {
     "  rendering_npi = EXCLUDED.rendering_npi, place_of_service = EXCLUDED.place_of_service,"
     "  submission_date = EXCLUDED.submission_date, service_date = EXCLUDED.service_date,"
     "  total_charge_cents = EXCLUDED.total_charge_cents,"
-    "  content_hash = EXCLUDED.content_hash, updated_at = now()"};
+    "  content_hash = EXCLUDED.content_hash, first_diagnoses = EXCLUDED.first_diagnoses,"
+    "  updated_at = now()"};
 
 // $1 practice_id, $2 payer_id[], $3 claim_id[], $4 voided[], $5 version[]: a void without
 // new content.
@@ -173,7 +188,7 @@ inline constexpr CopyTarget kCopyClaims = {
     "claims",
     {"practice_id", "payer_id", "claim_id", "frequency_code", "voided", "version", "payer_name",
      "patient_key", "billing_npi", "rendering_npi", "place_of_service", "submission_date",
-     "service_date", "total_charge_cents", "content_hash"}};
+     "service_date", "total_charge_cents", "content_hash", "first_diagnoses"}};
 inline constexpr CopyTarget kCopyClaimLines = {
     "claim_lines",
     {"practice_id", "payer_id", "claim_id", "line_number", "line_control_number",
@@ -223,7 +238,7 @@ inline constexpr CopyTarget kCopyClaimFacts = {
 #define DS_LOAD_CLAIMS(filter)                                                            \
   "SELECT c.payer_id, c.claim_id, c.frequency_code, c.payer_name, c.patient_key,"        \
   " c.billing_npi, c.rendering_npi, c.place_of_service, c.submission_date,"              \
-  " c.total_charge_cents"                                                                 \
+  " c.total_charge_cents, c.first_diagnoses"                                              \
   " FROM claims c WHERE" filter " ORDER BY c.payer_id, c.claim_id"
 #define DS_LOAD_DIAGNOSES(filter)                                                         \
   "SELECT d.payer_id, d.claim_id, d.code"                                                 \
@@ -264,7 +279,7 @@ inline constexpr CopyTarget kCopyClaimFacts = {
 struct LoadStatements {
   Statement claims;       // payer_id, claim_id, frequency_code, payer_name, patient_key,
                           // billing_npi, rendering_npi, place_of_service, submission_date,
-                          // total_charge_cents
+                          // total_charge_cents, first_diagnoses
   Statement diagnoses;    // payer_id, claim_id, code (by position)
   Statement lines;        // payer_id, claim_id, line_number, line_control_number,
                           // procedure_code, modifiers, charge_cents, units,
@@ -319,6 +334,7 @@ inline constexpr Statement kPreparedStatements[] = {
     kCheckPractice,
     kLockClaimKeys,
     kUpsertPayers,
+    kSelectExistingClaims,
     kSelectClaimStates,
     kSelectSubmissions,
     kSetClaimStatus,

@@ -162,7 +162,9 @@ TEST_F(ClaimFactsTest, ReversalIsNettedInTheFacts) {
   EXPECT_EQ(corrected->family, "disc");
 }
 
-TEST_F(ClaimFactsTest, ReplacementRecomputesTheCohortAndKeepsTheEvents) {
+TEST_F(ClaimFactsTest, ReplacementRecomputesTheFactsButTheCohortFollowsTheFirstCoding) {
+  // An M54.2 claim denied, then recoded to M50.12 and paid, stays an M54.2 claim: the
+  // cohort follows the coding the payer first adjudicated.
   Practice practice = NewPractice();
   Ingest(practice, std::vector<Claim>{MakeClaim("C-1", {"M542"}, Day(2026, 3, 2))});
   Ingest(practice, std::vector<RemittanceEvent>{MakeDenial("C-1", 10000, Day(2026, 3, 20))});
@@ -173,13 +175,24 @@ TEST_F(ClaimFactsTest, ReplacementRecomputesTheCohortAndKeepsTheEvents) {
   Ingest(practice, std::vector<Claim>{replacement});
   std::optional<Facts> facts = Read(practice, "C-1");
   ASSERT_TRUE(facts.has_value());
-  EXPECT_EQ(facts->cohort, "specific");
-  EXPECT_EQ(facts->family, "disc");
-  EXPECT_EQ(facts->principal_dx, "M5012");
+  EXPECT_EQ(facts->cohort, "nonspecific");
+  EXPECT_EQ(facts->cohort_code, "M542");
+  EXPECT_EQ(facts->principal_dx, "M5012");  // the current coding
   EXPECT_EQ(facts->service_date, "2026-03-05");
   EXPECT_EQ(facts->charge_cents, 11000);
   EXPECT_EQ(facts->event_count, 1);
   EXPECT_EQ(facts->initial_outcome, "denied");
+}
+
+TEST_F(ClaimFactsTest, ReplacementOfAFirstClaimInTheSameBatchKeepsItsCoding) {
+  Practice practice = NewPractice();
+  Claim replacement = MakeClaim("C-1", {"M9901"}, Day(2026, 3, 2));
+  replacement.frequency = FrequencyCode::kReplacement;
+  Ingest(practice, std::vector<Claim>{MakeClaim("C-1", {"M542"}, Day(2026, 3, 2)), replacement});
+  std::optional<Facts> facts = Read(practice, "C-1");
+  ASSERT_TRUE(facts.has_value());
+  EXPECT_EQ(facts->cohort, "nonspecific");
+  EXPECT_EQ(facts->principal_dx, "M9901");
 }
 
 TEST_F(ClaimFactsTest, VoidRemovesTheFacts) {

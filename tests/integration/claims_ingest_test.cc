@@ -142,6 +142,31 @@ TEST_F(ClaimsIngestTest, ReplacementRewritesTheClaimAndKeepsEverySubmission) {
   EXPECT_EQ(ClaimContentKey(LoadAll(practice)[0].claim), ClaimContentKey(replacement));
 }
 
+TEST_F(ClaimsIngestTest, FirstSubmittedDiagnosesAreKeptAcrossReplacements) {
+  Practice practice = NewPractice();
+  ASSERT_TRUE(store().IngestClaims(practice, {MakeClaim("C-1", {"M542"}, Day(2026, 3, 2))}).ok());
+  EXPECT_THAT(LoadAll(practice)[0].first_diagnoses, IsEmpty());
+
+  // A replacement that keeps the coding records nothing.
+  Claim same_coding = MakeClaim("C-1", {"M542"}, Day(2026, 3, 2), 12000);
+  same_coding.frequency = FrequencyCode::kReplacement;
+  ASSERT_TRUE(store().IngestClaims(practice, {same_coding}).ok());
+  EXPECT_THAT(LoadAll(practice)[0].first_diagnoses, IsEmpty());
+
+  Claim recoded = MakeClaim("C-1", {"M5012", "M542"}, Day(2026, 3, 2));
+  recoded.frequency = FrequencyCode::kReplacement;
+  ASSERT_TRUE(store().IngestClaims(practice, {recoded}).ok());
+  std::vector<ClaimHistory> loaded = LoadAll(practice);
+  ASSERT_THAT(loaded, SizeIs(1));
+  EXPECT_THAT(loaded[0].first_diagnoses, ElementsAre("M542"));
+  EXPECT_THAT(loaded[0].claim.diagnoses, ElementsAre("M5012", "M542"));
+
+  Claim recoded_again = MakeClaim("C-1", {"M9901"}, Day(2026, 3, 2));
+  recoded_again.frequency = FrequencyCode::kReplacement;
+  ASSERT_TRUE(store().IngestClaims(practice, {recoded_again}).ok());
+  EXPECT_THAT(LoadAll(practice)[0].first_diagnoses, ElementsAre("M542"));
+}
+
 TEST_F(ClaimsIngestTest, ReplacementWithTheActiveContentIsDuplicate) {
   Practice practice = NewPractice();
   Claim claim = MakeClaim("C-1", {"M542"}, Day(2026, 3, 2));
