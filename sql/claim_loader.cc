@@ -53,7 +53,7 @@ absl::StatusOr<Adjustment> ParseAdjustment(const pqxx::row& row) {
 absl::Status LoadClaimRows(pqxx::transaction_base& tx, const queries::LoadStatements& statements,
                            int64_t practice_id, const LoadFilter& filter, Histories& out) {
   pqxx::result claims =
-      tx.exec_prepared(statements.claims.name, practice_id, filter.second, filter.third);
+      tx.exec_params(statements.claims, practice_id, filter.second, filter.third);
   for (const pqxx::row& row : claims) {
     Claim claim;
     claim.payer_id = row[0].c_str();
@@ -72,14 +72,14 @@ absl::Status LoadClaimRows(pqxx::transaction_base& tx, const queries::LoadStatem
   if (out.claims.empty()) return absl::OkStatus();
 
   pqxx::result diagnoses =
-      tx.exec_prepared(statements.diagnoses.name, practice_id, filter.second, filter.third);
+      tx.exec_params(statements.diagnoses, practice_id, filter.second, filter.third);
   for (const pqxx::row& row : diagnoses) {
     ClaimHistory* history = out.Find(ClaimKey(row[0].c_str(), row[1].c_str()));
     if (history != nullptr) history->claim.diagnoses.push_back(row[2].c_str());
   }
 
   pqxx::result lines =
-      tx.exec_prepared(statements.lines.name, practice_id, filter.second, filter.third);
+      tx.exec_params(statements.lines, practice_id, filter.second, filter.third);
   for (const pqxx::row& row : lines) {
     ClaimHistory* history = out.Find(ClaimKey(row[0].c_str(), row[1].c_str()));
     if (history == nullptr) continue;
@@ -107,7 +107,7 @@ absl::Status LoadEventRows(pqxx::transaction_base& tx, const queries::LoadStatem
   // event_id -> (claim index, event index)
   absl::flat_hash_map<std::string, std::pair<size_t, size_t>> events_by_id;
   pqxx::result events =
-      tx.exec_prepared(statements.events.name, practice_id, filter.second, filter.third);
+      tx.exec_params(statements.events, practice_id, filter.second, filter.third);
   if (events.empty()) return absl::OkStatus();
   for (const pqxx::row& row : events) {
     auto claim = out.index.find(ClaimKey(row[1].c_str(), row[2].c_str()));
@@ -142,7 +142,7 @@ absl::Status LoadEventRows(pqxx::transaction_base& tx, const queries::LoadStatem
   };
 
   pqxx::result lines =
-      tx.exec_prepared(statements.event_lines.name, practice_id, filter.second, filter.third);
+      tx.exec_params(statements.event_lines, practice_id, filter.second, filter.third);
   for (const pqxx::row& row : lines) {
     RemittanceEvent* event = find_event(row[0].c_str());
     if (event == nullptr) continue;
@@ -158,7 +158,7 @@ absl::Status LoadEventRows(pqxx::transaction_base& tx, const queries::LoadStatem
   }
 
   pqxx::result adjustments =
-      tx.exec_prepared(statements.adjustments.name, practice_id, filter.second, filter.third);
+      tx.exec_params(statements.adjustments, practice_id, filter.second, filter.third);
   for (const pqxx::row& row : adjustments) {
     RemittanceEvent* event = find_event(row[0].c_str());
     if (event == nullptr) continue;
@@ -175,7 +175,7 @@ absl::Status LoadEventRows(pqxx::transaction_base& tx, const queries::LoadStatem
   }
 
   pqxx::result remarks =
-      tx.exec_prepared(statements.remarks.name, practice_id, filter.second, filter.third);
+      tx.exec_params(statements.remarks, practice_id, filter.second, filter.third);
   for (const pqxx::row& row : remarks) {
     RemittanceEvent* event = find_event(row[0].c_str());
     if (event == nullptr) continue;

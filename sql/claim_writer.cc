@@ -115,15 +115,15 @@ void RewriteStoredClaims(pqxx::work& tx, int64_t practice_id,
     hashes.AddText(write->content_hash);
     first_diagnoses.AddText(TextArrayLiteral(write->first_diagnoses));
   }
-  tx.exec_prepared(q::kUpsertClaims.name, practice_id, payer_ids.Literal(), claim_ids.Literal(),
+  tx.exec_params(q::kUpsertClaims, practice_id, payer_ids.Literal(), claim_ids.Literal(),
                    frequencies.Literal(), voided.Literal(), versions.Literal(),
                    payer_names.Literal(), patient_keys.Literal(), billing_npis.Literal(),
                    rendering_npis.Literal(), places.Literal(), submission_dates.Literal(),
                    service_dates.Literal(), totals.Literal(), hashes.Literal(),
                    first_diagnoses.Literal());
-  tx.exec_prepared(q::kDeleteClaimLines.name, practice_id, payer_ids.Literal(),
+  tx.exec_params(q::kDeleteClaimLines, practice_id, payer_ids.Literal(),
                    claim_ids.Literal());
-  tx.exec_prepared(q::kDeleteClaimDiagnoses.name, practice_id, payer_ids.Literal(),
+  tx.exec_params(q::kDeleteClaimDiagnoses, practice_id, payer_ids.Literal(),
                    claim_ids.Literal());
 }
 
@@ -140,7 +140,7 @@ void WriteClaims(pqxx::work& tx, int64_t practice_id,
       voided.AddBool(status.voided);
       versions.AddInt(status.version);
     }
-    tx.exec_prepared(q::kSetClaimStatus.name, practice_id, keys.payer_ids.Literal(),
+    tx.exec_params(q::kSetClaimStatus, practice_id, keys.payer_ids.Literal(),
                      keys.claim_ids.Literal(), voided.Literal(), versions.Literal());
   }
   if (contents.empty()) return;
@@ -273,7 +273,7 @@ absl::Status WriteFacts(pqxx::work& tx, int64_t practice_id, const std::vector<C
                         const CohortTaxonomy& taxonomy) {
   if (!stale.empty()) {
     KeyArrays keys = ToKeyArrays(stale);
-    tx.exec_prepared(q::kDeleteClaimFacts.name, practice_id, keys.payer_ids.Literal(),
+    tx.exec_params(q::kDeleteClaimFacts, practice_id, keys.payer_ids.Literal(),
                      keys.claim_ids.Literal());
   }
   if (histories.empty()) return absl::OkStatus();

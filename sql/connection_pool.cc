@@ -88,7 +88,6 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> ConnectionPool::Open() {
     connection->set_variable("statement_timeout",
                              absl::StrCat(absl::ToInt64Milliseconds(options_.statement_timeout)));
     connection->set_variable("DateStyle", "ISO");
-    if (options_.on_open) options_.on_open(*connection);
     return connection;
   } catch (...) {
     absl::Status status = StatusFromCurrentException("opening a database connection");

@@ -5,7 +5,6 @@
 #ifndef DENIALSCOPE_SQL_CONNECTION_POOL_H_
 #define DENIALSCOPE_SQL_CONNECTION_POOL_H_
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,9 +22,6 @@ struct ConnectionPoolOptions {
   int pool_size = 8;  // at most this many connections exist at once
   absl::Duration acquire_timeout = absl::Seconds(10);
   absl::Duration statement_timeout = absl::Seconds(30);  // per session; zero = none
-  // Runs once on every new connection, e.g. to register prepared statements. Throwing
-  // discards the connection and fails that Acquire.
-  std::function<void(pqxx::connection&)> on_open;
 };
 
 class ConnectionPool {

@@ -87,7 +87,7 @@ void LockClaimKeys(pqxx::work& tx, int64_t practice_id, const std::vector<ClaimK
   lock_keys.erase(std::unique(lock_keys.begin(), lock_keys.end()), lock_keys.end());
   PgArray array;
   for (int64_t lock_key : lock_keys) array.AddInt(lock_key);
-  tx.exec_prepared(q::kLockClaimKeys.name, array.Literal());
+  tx.exec_params(q::kLockClaimKeys, array.Literal());
 }
 
 // Adds the batch's payers (sorted, so concurrent batches insert them in the same order).
@@ -99,7 +99,7 @@ void UpsertPayers(pqxx::work& tx, int64_t practice_id,
     ids.AddText(payer_id);
     names.AddText(payer_name);
   }
-  tx.exec_prepared(q::kUpsertPayers.name, practice_id, ids.Literal(), names.Literal());
+  tx.exec_params(q::kUpsertPayers, practice_id, ids.Literal(), names.Literal());
 }
 
 void NotePayer(std::map<std::string, std::string>& payer_names, const std::string& payer_id,
@@ -143,7 +143,7 @@ using StoredClaims = absl::flat_hash_map<ClaimKey, StoredClaim>;
 absl::flat_hash_set<ClaimKey> SelectExistingClaims(pqxx::work& tx, int64_t practice_id,
                                                    const std::vector<ClaimKey>& keys) {
   KeyArrays arrays = pg::ToKeyArrays(keys);
-  pqxx::result rows = tx.exec_prepared(q::kSelectExistingClaims.name, practice_id,
+  pqxx::result rows = tx.exec_params(q::kSelectExistingClaims, practice_id,
                                        arrays.payer_ids.Literal(), arrays.claim_ids.Literal());
   absl::flat_hash_set<ClaimKey> existing;
   for (const pqxx::row& row : rows) existing.emplace(row[0].c_str(), row[1].c_str());
@@ -155,7 +155,7 @@ absl::StatusOr<StoredClaims> SelectStoredClaims(pqxx::work& tx, int64_t practice
                                                 const std::vector<ClaimKey>& keys) {
   StoredClaims stored_claims;
   KeyArrays arrays = pg::ToKeyArrays(keys);
-  pqxx::result rows = tx.exec_prepared(q::kSelectClaimStates.name, practice_id,
+  pqxx::result rows = tx.exec_params(q::kSelectClaimStates, practice_id,
                                        arrays.payer_ids.Literal(), arrays.claim_ids.Literal());
   for (const pqxx::row& row : rows) {
     StoredClaim& stored = stored_claims[ClaimKey(row[0].c_str(), row[1].c_str())];
@@ -169,8 +169,7 @@ absl::StatusOr<StoredClaims> SelectStoredClaims(pqxx::work& tx, int64_t practice
     stored.diagnoses = ParseTextArray(row[6]);
   }
   if (!stored_claims.empty()) {
-    pqxx::result submissions = tx.exec_prepared(
-        q::kSelectSubmissions.name, practice_id, arrays.payer_ids.Literal(),
+    pqxx::result submissions = tx.exec_params(q::kSelectSubmissions, practice_id, arrays.payer_ids.Literal(),
         arrays.claim_ids.Literal());
     for (const pqxx::row& row : submissions) {
       DS_ASSIGN_OR_RETURN(int64_t frequency, ParseInt(row[2]));
@@ -268,7 +267,7 @@ RecordResult DecideClaim(const Claim& claim, const std::string& hash, StoredClai
 
 // Fails with NOT_FOUND unless the practice exists with this id and NPI.
 absl::Status CheckPractice(pqxx::transaction_base& tx, const Practice& practice) {
-  pqxx::result rows = tx.exec_prepared(q::kCheckPractice.name, practice.practice_id, practice.npi);
+  pqxx::result rows = tx.exec_params(q::kCheckPractice, practice.practice_id, practice.npi);
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat("practice ", practice.npi, " is not onboarded"));
   }
@@ -338,7 +337,7 @@ absl::StatusOr<Practice> PgClaimStore::CreatePractice(const std::string& npi,
   Practice practice;
   absl::Status status = Run("creating a practice", [&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
-    pqxx::result rows = tx.exec_prepared(q::kInsertPractice.name, npi, display_name);
+    pqxx::result rows = tx.exec_params(q::kInsertPractice, npi, display_name);
     if (rows.empty()) {
       return absl::AlreadyExistsError(absl::StrCat("practice ", npi, " already exists"));
     }
@@ -356,7 +355,7 @@ absl::StatusOr<Practice> PgClaimStore::GetPractice(const std::string& npi) {
   Practice practice;
   absl::Status status = Run("reading a practice", [&](pqxx::connection& c) -> absl::Status {
     pqxx::read_transaction tx(c);
-    pqxx::result rows = tx.exec_prepared(q::kSelectPractice.name, npi);
+    pqxx::result rows = tx.exec_params(q::kSelectPractice, npi);
     if (rows.empty()) {
       return absl::NotFoundError(absl::StrCat("practice ", npi, " is not onboarded"));
     }
@@ -380,7 +379,7 @@ absl::StatusOr<PracticePage> PgClaimStore::ListPractices(int page_size,
     pqxx::read_transaction tx(c);
     // One row more than asked tells whether another page follows.
     pqxx::result rows =
-        tx.exec_prepared(q::kListPractices.name, after_npi, static_cast<int64_t>(page_size) + 1);
+        tx.exec_params(q::kListPractices, after_npi, static_cast<int64_t>(page_size) + 1);
     PracticePage result;
     for (const pqxx::row& row : rows) {
       if (static_cast<int>(result.practices.size()) == page_size) {
@@ -529,7 +528,7 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestRemittancesTx(
     candidate_ids.AddText(hashes[i]);
   }
   pqxx::result stored_rows =
-      tx.exec_prepared(q::kSelectStoredEvents.name, practice_id, candidate_ids.Literal());
+      tx.exec_params(q::kSelectStoredEvents, practice_id, candidate_ids.Literal());
   absl::flat_hash_set<std::string> stored_ids;
   for (const pqxx::row& row : stored_rows) stored_ids.insert(row[0].c_str());
 
@@ -613,15 +612,6 @@ absl::StatusOr<std::unique_ptr<ClaimStore>> OpenPgClaimStore(const PgOptions& op
   pool_options.pool_size = options.pool_size;
   pool_options.acquire_timeout = options.acquire_timeout;
   pool_options.statement_timeout = options.statement_timeout;
-  pool_options.on_open = [](pqxx::connection& connection) {
-    // Plan every execution with its parameters: a generic plan cached while a table was
-    // nearly empty (the start of a bulk load) turns the keyed lookups into scans of the whole
-    // practice. Planning costs well under a millisecond per statement; a batch runs a dozen.
-    connection.set_variable("plan_cache_mode", "force_custom_plan");
-    for (const q::Statement& statement : q::kPreparedStatements) {
-      connection.prepare(statement.name, statement.sql);
-    }
-  };
   DS_ASSIGN_OR_RETURN(std::unique_ptr<ConnectionPool> pool,
                       ConnectionPool::Create(std::move(pool_options)));
   {

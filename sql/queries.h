@@ -2,20 +2,18 @@
 // one place and nothing is ever assembled from input: values always travel as parameters
 // ($1, $2, ...) or as COPY data. Set-based statements take one array parameter per column and
 // expand them with unnest, so a batch costs a fixed number of round trips whatever its size;
-// rows known to be new are streamed with COPY into the targets listed here. The statements
-// are prepared on every pooled connection (ConnectionPoolOptions::on_open).
+// rows known to be new are streamed with COPY into the targets listed here.
+//
+// Statements run with exec_params (the unnamed statement), so each is planned with its actual
+// parameters: a cached generic plan made while a table was nearly empty (the start of a bulk
+// load) would turn keyed lookups into scans of the whole practice. Forcing custom plans
+// session-wide instead would also re-plan every foreign-key check of a COPY.
 #ifndef DENIALSCOPE_SQL_QUERIES_H_
 #define DENIALSCOPE_SQL_QUERIES_H_
 
 #include <initializer_list>
 
 namespace denialscope::queries {
-
-// A statement and the name it is prepared under.
-struct Statement {
-  const char* name;
-  const char* sql;
-};
 
 // --- Migrations (run with plain exec: they precede the schema) --------------------------
 
@@ -36,33 +34,30 @@ inline constexpr char kSelectMigration[] = "SELECT 1 FROM schema_migrations WHER
 // --- Practices ---------------------------------------------------------------------------
 
 // $1 npi, $2 display_name. No row back when the NPI exists already.
-inline constexpr Statement kInsertPractice = {
-    "insert_practice",
+inline constexpr char kInsertPractice[] =
     "INSERT INTO practices (npi, display_name) VALUES ($1, $2)"
-    " ON CONFLICT (npi) DO NOTHING RETURNING practice_id"};
+    " ON CONFLICT (npi) DO NOTHING RETURNING practice_id";
 
 // $1 npi.
-inline constexpr Statement kSelectPractice = {
-    "select_practice", "SELECT practice_id, npi, display_name FROM practices WHERE npi = $1"};
+inline constexpr char kSelectPractice[] =
+    "SELECT practice_id, npi, display_name FROM practices WHERE npi = $1";
 
 // $1 after_npi (exclusive), $2 limit.
-inline constexpr Statement kListPractices = {
-    "list_practices",
+inline constexpr char kListPractices[] =
     "SELECT practice_id, npi, display_name FROM practices"
-    " WHERE npi > $1 ORDER BY npi LIMIT $2"};
+    " WHERE npi > $1 ORDER BY npi LIMIT $2";
 
 // --- Ingest: shared -----------------------------------------------------------------------
 
 // $1 bigint[] of lock keys, sorted ascending. Holding the lock of a claim key (a hash bucket
 // of practice, payer and claim id) until commit serializes batches that touch the same
 // claim, so the claim-event join and the facts never miss a concurrent partner.
-inline constexpr Statement kLockClaimKeys = {
-    "lock_claim_keys", "SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k"};
+inline constexpr char kLockClaimKeys[] =
+    "SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k";
 
 // $1 practice_id, $2 payer_id[], $3 payer_name[] (sorted by payer_id, distinct). Adds new
 // payers and fills a missing name; never takes row locks on existing payers.
-inline constexpr Statement kUpsertPayers = {
-    "upsert_payers",
+inline constexpr char kUpsertPayers[] =
     "WITH input AS ("
     "  SELECT * FROM unnest($2::text[], $3::text[]) AS u(payer_id, payer_name)),"
     " inserted AS ("
@@ -71,25 +66,23 @@ inline constexpr Statement kUpsertPayers = {
     "  ON CONFLICT (practice_id, payer_id) DO NOTHING)"
     " UPDATE payers p SET payer_name = i.payer_name FROM input i"
     " WHERE p.practice_id = $1 AND p.payer_id = i.payer_id"
-    "   AND p.payer_name = '' AND i.payer_name <> ''"};
+    "   AND p.payer_name = '' AND i.payer_name <> ''";
 
 // $1 practice_id, $2 npi: the practice a batch or a query names must exist as named.
-inline constexpr Statement kCheckPractice = {
-    "check_practice", "SELECT 1 FROM practices WHERE practice_id = $1 AND npi = $2"};
+inline constexpr char kCheckPractice[] =
+    "SELECT 1 FROM practices WHERE practice_id = $1 AND npi = $2";
 
 // $1 practice_id, $2 payer_id[], $3 claim_id[]: the stored claims among these keys.
-inline constexpr Statement kSelectExistingClaims = {
-    "select_existing_claims",
+inline constexpr char kSelectExistingClaims[] =
     "SELECT c.payer_id, c.claim_id"
     " FROM claims c"
     " JOIN unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
     "   ON c.payer_id = k.payer_id AND c.claim_id = k.claim_id"
-    " WHERE c.practice_id = $1"};
+    " WHERE c.practice_id = $1";
 
 // The same, with what deciding a new submission needs: status, version, content hash, the
 // first-submitted diagnoses and the current ones in position order.
-inline constexpr Statement kSelectClaimStates = {
-    "select_claim_states",
+inline constexpr char kSelectClaimStates[] =
     "SELECT c.payer_id, c.claim_id, c.voided, c.version, encode(c.content_hash, 'hex'),"
     " c.first_diagnoses,"
     " ARRAY(SELECT d.code FROM claim_diagnoses d WHERE d.practice_id = c.practice_id"
@@ -97,23 +90,21 @@ inline constexpr Statement kSelectClaimStates = {
     " FROM claims c"
     " JOIN unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
     "   ON c.payer_id = k.payer_id AND c.claim_id = k.claim_id"
-    " WHERE c.practice_id = $1"};
+    " WHERE c.practice_id = $1";
 
 // --- Ingest: claims ----------------------------------------------------------------------
 
 // $1 practice_id, $2 payer_id[], $3 claim_id[]: every recorded submission.
-inline constexpr Statement kSelectSubmissions = {
-    "select_submissions",
+inline constexpr char kSelectSubmissions[] =
     "SELECT s.payer_id, s.claim_id, s.frequency_code, encode(s.content_hash, 'hex')"
     " FROM claim_submissions s"
     " JOIN unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
     "   ON s.payer_id = k.payer_id AND s.claim_id = k.claim_id"
-    " WHERE s.practice_id = $1"};
+    " WHERE s.practice_id = $1";
 
 // $1 practice_id, then one array per column. Rewrites replaced claims (their lines and
 // diagnoses are deleted and copied again separately); new claims go in by COPY.
-inline constexpr Statement kUpsertClaims = {
-    "upsert_claims",
+inline constexpr char kUpsertClaims[] =
     "INSERT INTO claims (practice_id, payer_id, claim_id, frequency_code, voided, version,"
     "  payer_name, patient_key, billing_npi, rendering_npi, place_of_service,"
     "  submission_date, service_date, total_charge_cents, content_hash, first_diagnoses)"
@@ -135,44 +126,39 @@ inline constexpr Statement kUpsertClaims = {
     "  submission_date = EXCLUDED.submission_date, service_date = EXCLUDED.service_date,"
     "  total_charge_cents = EXCLUDED.total_charge_cents,"
     "  content_hash = EXCLUDED.content_hash, first_diagnoses = EXCLUDED.first_diagnoses,"
-    "  updated_at = now()"};
+    "  updated_at = now()";
 
 // $1 practice_id, $2 payer_id[], $3 claim_id[], $4 voided[], $5 version[]: a void without
 // new content.
-inline constexpr Statement kSetClaimStatus = {
-    "set_claim_status",
+inline constexpr char kSetClaimStatus[] =
     "UPDATE claims c SET voided = u.voided, version = u.version, updated_at = now()"
     " FROM unnest($2::text[], $3::text[], $4::boolean[], $5::integer[])"
     "  AS u(payer_id, claim_id, voided, version)"
-    " WHERE c.practice_id = $1 AND c.payer_id = u.payer_id AND c.claim_id = u.claim_id"};
+    " WHERE c.practice_id = $1 AND c.payer_id = u.payer_id AND c.claim_id = u.claim_id";
 
 // $1 practice_id, $2 payer_id[], $3 claim_id[].
-inline constexpr Statement kDeleteClaimLines = {
-    "delete_claim_lines",
+inline constexpr char kDeleteClaimLines[] =
     "DELETE FROM claim_lines l USING unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
-    " WHERE l.practice_id = $1 AND l.payer_id = k.payer_id AND l.claim_id = k.claim_id"};
-inline constexpr Statement kDeleteClaimDiagnoses = {
-    "delete_claim_diagnoses",
+    " WHERE l.practice_id = $1 AND l.payer_id = k.payer_id AND l.claim_id = k.claim_id";
+inline constexpr char kDeleteClaimDiagnoses[] =
     "DELETE FROM claim_diagnoses d"
     " USING unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
-    " WHERE d.practice_id = $1 AND d.payer_id = k.payer_id AND d.claim_id = k.claim_id"};
+    " WHERE d.practice_id = $1 AND d.payer_id = k.payer_id AND d.claim_id = k.claim_id";
 
 // --- Ingest: remittances ------------------------------------------------------------------
 
 // $1 practice_id, $2 event_id[] (hex): the ids among them already stored.
-inline constexpr Statement kSelectStoredEvents = {
-    "select_stored_events",
+inline constexpr char kSelectStoredEvents[] =
     "SELECT encode(e.event_id, 'hex') FROM remittance_events e"
     " JOIN unnest($2::text[]) AS k(id) ON e.event_id = decode(k.id, 'hex')"
-    " WHERE e.practice_id = $1"};
+    " WHERE e.practice_id = $1";
 
 // --- Per-claim facts ----------------------------------------------------------------------
 
 // $1 practice_id, $2 payer_id[], $3 claim_id[].
-inline constexpr Statement kDeleteClaimFacts = {
-    "delete_claim_facts",
+inline constexpr char kDeleteClaimFacts[] =
     "DELETE FROM claim_facts f USING unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
-    " WHERE f.practice_id = $1 AND f.payer_id = k.payer_id AND f.claim_id = k.claim_id"};
+    " WHERE f.practice_id = $1 AND f.payer_id = k.payer_id AND f.claim_id = k.claim_id";
 
 // --- COPY targets ---------------------------------------------------------------------------
 //
@@ -277,42 +263,42 @@ inline constexpr CopyTarget kCopyClaimFacts = {
   " WHERE" filter " ORDER BY m.event_id, m.line_index, m.position"
 
 struct LoadStatements {
-  Statement claims;       // payer_id, claim_id, frequency_code, payer_name, patient_key,
+  const char* claims;       // payer_id, claim_id, frequency_code, payer_name, patient_key,
                           // billing_npi, rendering_npi, place_of_service, submission_date,
                           // total_charge_cents, first_diagnoses
-  Statement diagnoses;    // payer_id, claim_id, code (by position)
-  Statement lines;        // payer_id, claim_id, line_number, line_control_number,
+  const char* diagnoses;    // payer_id, claim_id, code (by position)
+  const char* lines;        // payer_id, claim_id, line_number, line_control_number,
                           // procedure_code, modifiers, charge_cents, units,
                           // diagnosis_pointers, service_date, rendering_npi
-  Statement events;       // event_id (hex), payer_id, claim_id, payer_name, status_code,
+  const char* events;       // event_id (hex), payer_id, claim_id, payer_name, status_code,
                           // charge_cents, paid_cents, patient_responsibility_cents,
                           // payer_claim_control_number, received_date, production_date,
                           // payment_date, trace_number
-  Statement event_lines;  // event_id, line_index, line_control_number, procedure_code,
+  const char* event_lines;  // event_id, line_index, line_control_number, procedure_code,
                           // modifiers, charge_cents, paid_cents, units, service_date
-  Statement adjustments;  // event_id, line_index (0 = claim level), group_code, carc,
+  const char* adjustments;  // event_id, line_index (0 = claim level), group_code, carc,
                           // amount_cents, quantity
-  Statement remarks;      // event_id, line_index, code
+  const char* remarks;      // event_id, line_index, code
 };
 
 inline constexpr LoadStatements kLoadByServiceDate = {
-    {"load_claims_range", DS_LOAD_CLAIMS(DS_CLAIMS_IN_RANGE)},
-    {"load_diagnoses_range", DS_LOAD_DIAGNOSES(DS_CLAIMS_IN_RANGE)},
-    {"load_lines_range", DS_LOAD_LINES(DS_CLAIMS_IN_RANGE)},
-    {"load_events_range", DS_LOAD_EVENTS(DS_CLAIMS_IN_RANGE)},
-    {"load_event_lines_range", DS_LOAD_EVENT_LINES(DS_CLAIMS_IN_RANGE)},
-    {"load_adjustments_range", DS_LOAD_ADJUSTMENTS(DS_CLAIMS_IN_RANGE)},
-    {"load_remarks_range", DS_LOAD_REMARKS(DS_CLAIMS_IN_RANGE)},
+    DS_LOAD_CLAIMS(DS_CLAIMS_IN_RANGE),
+    DS_LOAD_DIAGNOSES(DS_CLAIMS_IN_RANGE),
+    DS_LOAD_LINES(DS_CLAIMS_IN_RANGE),
+    DS_LOAD_EVENTS(DS_CLAIMS_IN_RANGE),
+    DS_LOAD_EVENT_LINES(DS_CLAIMS_IN_RANGE),
+    DS_LOAD_ADJUSTMENTS(DS_CLAIMS_IN_RANGE),
+    DS_LOAD_REMARKS(DS_CLAIMS_IN_RANGE),
 };
 
 inline constexpr LoadStatements kLoadByKey = {
-    {"load_claims_keys", DS_LOAD_CLAIMS(DS_CLAIMS_IN_KEYS)},
-    {"load_diagnoses_keys", DS_LOAD_DIAGNOSES(DS_CLAIMS_IN_KEYS)},
-    {"load_lines_keys", DS_LOAD_LINES(DS_CLAIMS_IN_KEYS)},
-    {"load_events_keys", DS_LOAD_EVENTS(DS_CLAIMS_IN_KEYS)},
-    {"load_event_lines_keys", DS_LOAD_EVENT_LINES(DS_CLAIMS_IN_KEYS)},
-    {"load_adjustments_keys", DS_LOAD_ADJUSTMENTS(DS_CLAIMS_IN_KEYS)},
-    {"load_remarks_keys", DS_LOAD_REMARKS(DS_CLAIMS_IN_KEYS)},
+    DS_LOAD_CLAIMS(DS_CLAIMS_IN_KEYS),
+    DS_LOAD_DIAGNOSES(DS_CLAIMS_IN_KEYS),
+    DS_LOAD_LINES(DS_CLAIMS_IN_KEYS),
+    DS_LOAD_EVENTS(DS_CLAIMS_IN_KEYS),
+    DS_LOAD_EVENT_LINES(DS_CLAIMS_IN_KEYS),
+    DS_LOAD_ADJUSTMENTS(DS_CLAIMS_IN_KEYS),
+    DS_LOAD_REMARKS(DS_CLAIMS_IN_KEYS),
 };
 
 #undef DS_CLAIMS_IN_RANGE
@@ -325,39 +311,6 @@ inline constexpr LoadStatements kLoadByKey = {
 #undef DS_LOAD_EVENT_LINES
 #undef DS_LOAD_ADJUSTMENTS
 #undef DS_LOAD_REMARKS
-
-// Everything prepared on each new pooled connection.
-inline constexpr Statement kPreparedStatements[] = {
-    kInsertPractice,
-    kSelectPractice,
-    kListPractices,
-    kCheckPractice,
-    kLockClaimKeys,
-    kUpsertPayers,
-    kSelectExistingClaims,
-    kSelectClaimStates,
-    kSelectSubmissions,
-    kSetClaimStatus,
-    kUpsertClaims,
-    kDeleteClaimLines,
-    kDeleteClaimDiagnoses,
-    kSelectStoredEvents,
-    kDeleteClaimFacts,
-    kLoadByServiceDate.claims,
-    kLoadByServiceDate.diagnoses,
-    kLoadByServiceDate.lines,
-    kLoadByServiceDate.events,
-    kLoadByServiceDate.event_lines,
-    kLoadByServiceDate.adjustments,
-    kLoadByServiceDate.remarks,
-    kLoadByKey.claims,
-    kLoadByKey.diagnoses,
-    kLoadByKey.lines,
-    kLoadByKey.events,
-    kLoadByKey.event_lines,
-    kLoadByKey.adjustments,
-    kLoadByKey.remarks,
-};
 
 }  // namespace denialscope::queries
 
