@@ -102,7 +102,8 @@ absl::Status LoadClaimRows(pqxx::transaction_base& tx, const queries::LoadStatem
 // Attaches every stored event that joins one of `out`'s claims, with its lines,
 // adjustments and remarks.
 absl::Status LoadEventRows(pqxx::transaction_base& tx, const queries::LoadStatements& statements,
-                           int64_t practice_id, const LoadFilter& filter, Histories& out) {
+                           int64_t practice_id, const LoadFilter& filter, Histories& out,
+                           bool with_remarks) {
   if (out.claims.empty()) return absl::OkStatus();
   // event_id -> (claim index, event index)
   absl::flat_hash_map<std::string, std::pair<size_t, size_t>> events_by_id;
@@ -174,6 +175,7 @@ absl::Status LoadEventRows(pqxx::transaction_base& tx, const queries::LoadStatem
     }
   }
 
+  if (!with_remarks) return absl::OkStatus();
   pqxx::result remarks =
       tx.exec_params(statements.remarks, practice_id, filter.second, filter.third);
   for (const pqxx::row& row : remarks) {

@@ -57,9 +57,11 @@ absl::Status LoadClaimRows(pqxx::transaction_base& tx, const queries::LoadStatem
                            int64_t practice_id, const LoadFilter& filter, Histories& out);
 
 // Attaches every stored event that joins one of the selected claims in `out`, with its
-// lines, adjustments and remarks.
+// lines, adjustments and (unless `with_remarks` is false: deriving outcomes needs none)
+// remarks.
 absl::Status LoadEventRows(pqxx::transaction_base& tx, const queries::LoadStatements& statements,
-                           int64_t practice_id, const LoadFilter& filter, Histories& out);
+                           int64_t practice_id, const LoadFilter& filter, Histories& out,
+                           bool with_remarks = true);
 
 }  // namespace denialscope::pg
 

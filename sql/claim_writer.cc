@@ -309,4 +309,31 @@ absl::Status WriteFacts(pqxx::work& tx, int64_t practice_id, const std::vector<C
   return absl::OkStatus();
 }
 
+void UpdateFactOutcomes(pqxx::work& tx, int64_t practice_id,
+                        const std::vector<ClaimHistory>& histories) {
+  if (histories.empty()) return;
+  PgArray payer_ids, claim_ids, event_counts, adjudicated, initial_outcomes, initial_dates,
+      partial_denials, final_outcomes, finally_denied, overturned, net_paid, first_payment_dates;
+  for (const ClaimHistory& history : histories) {
+    ClaimOutcome outcome = DeriveOutcome(history.events, kFactsAsOf);
+    payer_ids.AddText(history.claim.payer_id);
+    claim_ids.AddText(history.claim.claim_id);
+    event_counts.AddInt(static_cast<int64_t>(history.events.size()));
+    adjudicated.AddBool(outcome.adjudicated);
+    initial_outcomes.AddText(OutcomeName(outcome.initial));
+    initial_dates.AddOptionalDate(outcome.initial_date);
+    partial_denials.AddBool(outcome.initial_partial_denial);
+    final_outcomes.AddText(OutcomeName(outcome.final));
+    finally_denied.AddBool(outcome.finally_denied);
+    overturned.AddBool(outcome.overturned);
+    net_paid.AddInt(outcome.net_paid_cents);
+    first_payment_dates.AddOptionalDate(outcome.first_payment_date);
+  }
+  tx.exec_params(q::kUpdateClaimFactOutcomes, practice_id, payer_ids.Literal(),
+                 claim_ids.Literal(), event_counts.Literal(), adjudicated.Literal(),
+                 initial_outcomes.Literal(), initial_dates.Literal(), partial_denials.Literal(),
+                 final_outcomes.Literal(), finally_denied.Literal(), overturned.Literal(),
+                 net_paid.Literal(), first_payment_dates.Literal());
+}
+
 }  // namespace denialscope::pg

@@ -61,6 +61,13 @@ absl::Status WriteFacts(pqxx::work& tx, int64_t practice_id, const std::vector<C
                         const std::vector<ClaimHistory>& histories,
                         const CohortTaxonomy& taxonomy);
 
+// Updates the outcome columns of the facts of `histories` (claims with every stored event;
+// only the keys are read from their claims) after new events joined them. The claims' own
+// fields did not change, so neither did their cohort, date of service or charge. Voided
+// claims have no facts and are left alone.
+void UpdateFactOutcomes(pqxx::work& tx, int64_t practice_id,
+                        const std::vector<ClaimHistory>& histories);
+
 }  // namespace denialscope::pg
 
 #endif  // DENIALSCOPE_SQL_CLAIM_WRITER_H_

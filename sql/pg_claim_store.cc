@@ -474,7 +474,8 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestClaimsTx(
   KeyArrays active = pg::ToKeyArrays(active_keys);
   DS_RETURN_IF_ERROR(pg::LoadEventRows(
       tx, q::kLoadByKey, practice_id,
-      LoadFilter{active.payer_ids.Literal(), active.claim_ids.Literal()}, histories));
+      LoadFilter{active.payer_ids.Literal(), active.claim_ids.Literal()}, histories,
+      /*with_remarks=*/false));
   DS_RETURN_IF_ERROR(
       pg::WriteFacts(tx, practice_id, stale_facts, histories.claims, *taxonomy_));
   return results;
@@ -559,13 +560,20 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestRemittancesTx(
   }
   if (matched_keys.empty()) return results;
 
+  // The matched claims did not change, so only the outcome part of their facts does: load
+  // every event of theirs (no claim rows needed) and re-derive it.
   KeyArrays matched = pg::ToKeyArrays(matched_keys);
   LoadFilter filter{matched.payer_ids.Literal(), matched.claim_ids.Literal()};
   Histories histories;
-  DS_RETURN_IF_ERROR(pg::LoadClaimRows(tx, q::kLoadByKey, practice_id, filter, histories));
-  DS_RETURN_IF_ERROR(pg::LoadEventRows(tx, q::kLoadByKey, practice_id, filter, histories));
-  DS_RETURN_IF_ERROR(
-      pg::WriteFacts(tx, practice_id, matched_keys, histories.claims, *taxonomy_));
+  for (const ClaimKey& key : matched_keys) {
+    Claim claim;
+    claim.payer_id = key.first;
+    claim.claim_id = key.second;
+    histories.Add(std::move(claim));
+  }
+  DS_RETURN_IF_ERROR(pg::LoadEventRows(tx, q::kLoadByKey, practice_id, filter, histories,
+                                       /*with_remarks=*/false));
+  pg::UpdateFactOutcomes(tx, practice_id, histories.claims);
   return results;
 }
 

@@ -160,6 +160,22 @@ inline constexpr char kDeleteClaimFacts[] =
     "DELETE FROM claim_facts f USING unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
     " WHERE f.practice_id = $1 AND f.payer_id = k.payer_id AND f.claim_id = k.claim_id";
 
+// $1 practice_id, then one array per column: the outcome columns of existing facts, after
+// new events joined a claim whose own fields (and so its cohort) did not change.
+inline constexpr char kUpdateClaimFactOutcomes[] =
+    "UPDATE claim_facts f SET event_count = u.event_count, adjudicated = u.adjudicated,"
+    "  initial_outcome = u.initial_outcome, initial_date = u.initial_date,"
+    "  initial_partial_denial = u.initial_partial_denial, final_outcome = u.final_outcome,"
+    "  finally_denied = u.finally_denied, overturned = u.overturned,"
+    "  net_paid_cents = u.net_paid_cents, first_payment_date = u.first_payment_date,"
+    "  updated_at = now()"
+    " FROM unnest($2::text[], $3::text[], $4::integer[], $5::boolean[], $6::text[], $7::date[],"
+    "  $8::boolean[], $9::text[], $10::boolean[], $11::boolean[], $12::bigint[], $13::date[])"
+    "  AS u(payer_id, claim_id, event_count, adjudicated, initial_outcome, initial_date,"
+    "   initial_partial_denial, final_outcome, finally_denied, overturned, net_paid_cents,"
+    "   first_payment_date)"
+    " WHERE f.practice_id = $1 AND f.payer_id = u.payer_id AND f.claim_id = u.claim_id";
+
 // --- COPY targets ---------------------------------------------------------------------------
 //
 // Rows known to be new (the claim keys are locked and checked first) are streamed with COPY,
