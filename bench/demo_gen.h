@@ -31,9 +31,9 @@ struct ClaimTruth {
   std::string payer_id;
   std::string cohort;  // "nonspecific", "specific" or "non_cervical" (principal rule)
   std::string family;  // specific family id, empty otherwise
-  // The cohort of the claim as first submitted. It differs from `cohort` when a denied
-  // M54.2 claim was replaced by a corrected claim with a specific code: by the principal rule
-  // such a claim counts, with its initial denial, in the specific cohort.
+  // The cohort of the claim as first submitted, which is the cohort the analytics use. It
+  // differs from `cohort` (the final version's) when a denied M54.2 claim was replaced by a
+  // corrected claim with a specific code: that is an M54.2 denial a coder fixed.
   std::string original_cohort;
   absl::CivilDay service_date;
   int64_t charge_cents = 0;

@@ -97,8 +97,10 @@ std::map<std::string, Expected> ExpectedRows(const DemoPractice& practice, absl:
   std::map<std::string, Expected> rows;
   for (const ClaimTruth& t : practice.truth) {
     if (t.voided) continue;
-    std::vector<std::string> keys = {t.cohort};
-    if (t.cohort == "specific") keys.push_back("family:" + t.family);
+    // A claim's cohort is its first-submitted coding (the generator recodes only M54.2
+    // claims, so a claim first coded specific kept its family).
+    std::vector<std::string> keys = {t.original_cohort};
+    if (t.original_cohort == "specific") keys.push_back("family:" + t.family);
     for (const std::string& key : keys) {
       Expected& e = rows[key];
       ++e.claims;
