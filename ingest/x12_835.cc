@@ -23,6 +23,7 @@ namespace {
 constexpr int kMaxCasTriplets = 6;
 constexpr int kMaxPlbPairs = 6;
 constexpr int kMaxModifierComponents = 4;
+constexpr size_t kExpectedLines = 4;
 
 }  // namespace
 
@@ -188,6 +189,9 @@ void X12RemittanceParser::OnClp(const X12Segment& segment) {
   event_error_.reset();
   event_.position = segment.position();
   event_.payee_npi = payee_npi_;
+  // Most events have a handful of lines: one allocation instead of a growth sequence.
+  event_.event.lines.reserve(kExpectedLines);
+  event_.line_extras.reserve(kExpectedLines);
   RemittanceEvent& event = event_.event;
   event.claim_id = std::string(Element(segment, 1));
   event.payer_id = PayerId();
@@ -308,15 +312,18 @@ void X12RemittanceParser::OnSvc(const X12Segment& segment) {
   extras_ = RemittanceLineExtras();
   line_date_from_472_ = false;
   line_.units = 1;  // SVC05 absent means one unit
-  if (Component(segment, 1, 1).empty()) {
+  // SVC01: qualifier, procedure code, up to four modifiers.
+  absl::string_view procedure[2 + kMaxModifierComponents];
+  const int parts = segment.Components(1, procedure, 2 + kMaxModifierComponents);
+  if (parts < 1 || x12::Trim(procedure[0]).empty()) {
     Error(segment, "SVC01-1", "procedure code qualifier is required");
   }
-  line_.procedure_code = std::string(Component(segment, 1, 2));
+  if (parts >= 2) line_.procedure_code = std::string(x12::Trim(procedure[1]));
   if (line_.procedure_code.empty()) {
     Error(segment, "SVC01-2", x12::MissingComponentReason(segment, 1, "procedure code"));
   }
-  for (int j = 3; j < 3 + kMaxModifierComponents; ++j) {
-    const absl::string_view modifier = Component(segment, 1, j);
+  for (int j = 2; j < parts; ++j) {
+    const absl::string_view modifier = x12::Trim(procedure[j]);
     if (!modifier.empty()) line_.modifiers.push_back(std::string(modifier));
   }
   if (absl::StatusOr<Cents> charge = ParseCents(Element(segment, 2)); charge.ok()) {
@@ -413,8 +420,7 @@ void X12RemittanceParser::FinishLine() {
   in_line_ = false;
   event_.event.lines.push_back(std::move(line_));
   event_.line_extras.push_back(std::move(extras_));
-  line_ = RemittanceLine();
-  extras_ = RemittanceLineExtras();
+  // line_ and extras_ are reset by the next SVC.
 }
 
 void X12RemittanceParser::FinishEvent() {
@@ -433,7 +439,7 @@ void X12RemittanceParser::FinishEvent() {
   } else {
     buffer_.Add(std::move(event_), position);
   }
-  event_ = ParsedRemittance();
+  // event_ is reset by the next CLP.
 }
 
 Problem X12RemittanceParser::Report(const X12Segment& segment, Severity severity,

@@ -363,18 +363,21 @@ void X12ClaimParser::OnSv1(const X12Segment& segment) {
     return;
   }
   line_has_sv1_ = true;
-  const absl::string_view qualifier = Component(segment, 1, 1);
+  // SV101: qualifier, procedure code, up to four modifiers.
+  absl::string_view procedure[2 + kMaxModifierComponents];
+  const int parts = segment.Components(1, procedure, 2 + kMaxModifierComponents);
+  const absl::string_view qualifier = parts >= 1 ? x12::Trim(procedure[0]) : absl::string_view();
   if (qualifier != "HC") {
     ClaimError(segment, "SV101-1",
                absl::StrCat("procedure code qualifier '", Shorten(qualifier),
                             "' is unknown; only HC (CPT/HCPCS) is accepted"));
   }
-  line_.procedure_code = std::string(Component(segment, 1, 2));
+  if (parts >= 2) line_.procedure_code = std::string(x12::Trim(procedure[1]));
   if (line_.procedure_code.empty()) {
     ClaimError(segment, "SV101-2", x12::MissingComponentReason(segment, 1, "procedure code"));
   }
-  for (int j = 3; j < 3 + kMaxModifierComponents; ++j) {
-    const absl::string_view modifier = Component(segment, 1, j);
+  for (int j = 2; j < parts; ++j) {
+    const absl::string_view modifier = x12::Trim(procedure[j]);
     if (!modifier.empty()) line_.modifiers.push_back(std::string(modifier));
   }
   if (absl::StatusOr<Cents> charge = ParseCents(Element(segment, 2)); charge.ok()) {

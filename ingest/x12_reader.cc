@@ -11,6 +11,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "ingest/values.h"
+#include "ingest/x12_segment_util.h"
 
 namespace denialscope {
 namespace {
@@ -41,14 +42,9 @@ bool IsSkippable(char c) {
 }
 
 bool IsSegmentId(absl::string_view id) {
-  if (id.size() < 2 || id.size() > 3 || !absl::ascii_isupper(static_cast<unsigned char>(id[0]))) {
-    return false;
-  }
+  if (id.size() < 2 || id.size() > 3 || id[0] < 'A' || id[0] > 'Z') return false;
   for (char c : id) {
-    if (!absl::ascii_isupper(static_cast<unsigned char>(c)) &&
-        !absl::ascii_isdigit(static_cast<unsigned char>(c))) {
-      return false;
-    }
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
   }
   return true;
 }
@@ -61,19 +57,37 @@ std::string Shown(absl::string_view bytes) {
   return shown;
 }
 
-absl::string_view Trim(absl::string_view text) { return absl::StripAsciiWhitespace(text); }
+absl::string_view Trim(absl::string_view text) { return x12::Trim(text); }
 
 }  // namespace
 
 absl::string_view X12Segment::component(int index, int component) const {
   if (component < 1) return {};
-  absl::string_view value = element(index);
-  for (int i = 1;; ++i) {
-    const size_t end = value.find(delimiters_.component);
-    if (i == component) return value.substr(0, end);
-    if (end == absl::string_view::npos) return {};
-    value.remove_prefix(end + 1);
+  const absl::string_view value = element(index);
+  const char sep = delimiters_.component;
+  size_t begin = 0;
+  int i = 1;
+  for (size_t k = 0; k <= value.size(); ++k) {
+    if (k < value.size() && value[k] != sep) continue;
+    if (i == component) return value.substr(begin, k - begin);
+    ++i;
+    begin = k + 1;
   }
+  return {};
+}
+
+int X12Segment::Components(int index, absl::string_view* out, int max) const {
+  const absl::string_view value = element(index);
+  if (value.empty() || max < 1) return 0;
+  const char sep = delimiters_.component;
+  size_t begin = 0;
+  int stored = 0;
+  for (size_t k = 0; k <= value.size() && stored < max; ++k) {
+    if (k < value.size() && value[k] != sep) continue;
+    out[stored++] = value.substr(begin, k - begin);
+    begin = k + 1;
+  }
+  return stored;
 }
 
 X12Reader::X12Reader(X12Handler* handler, ProblemLog* problems, X12ReaderOptions options)
@@ -257,6 +271,31 @@ size_t X12Reader::ReadSegments(absl::string_view data, size_t pos, int64_t base)
         ++pos;
         continue;
       }
+      // Fast path: one pass finds the terminator and the element separators together.
+      {
+        const char sep = delimiters_.element;
+        const size_t limit = std::min(available, max_bytes + 1);
+        uint32_t fields = 1;
+        size_t i = 0;
+        for (; i < limit; ++i) {
+          const char c = start[i];
+          if (c == terminator) break;
+          if (c == sep) {
+            if (fields <= static_cast<uint32_t>(kMaxSegmentElements)) {
+              segment_.starts_[fields] = static_cast<uint32_t>(i + 1);
+            }
+            ++fields;
+          }
+        }
+        if (i < limit) {  // a whole segment within max_bytes
+          ProcessSegment(absl::string_view(start, i), base + static_cast<int64_t>(pos),
+                         static_cast<int>(std::min<uint32_t>(fields, kMaxSegmentElements + 2)));
+          pos += i + 1;
+          if (mode_ != Mode::kSegments) return pos;
+          continue;
+        }
+        // Otherwise: too long, or cut by the end of the chunk. The general path decides.
+      }
       const void* found = std::memchr(start, terminator, available);
       if (found == nullptr) {
         if (available > max_bytes) {
@@ -332,56 +371,87 @@ size_t X12Reader::SkipOversized(absl::string_view data, size_t pos) {
   return static_cast<size_t>(static_cast<const char*>(found) - data.data()) + 1;
 }
 
+bool X12Reader::AdoptSplit(absl::string_view bytes, int64_t offset, int fields) {
+  segment_.data_ = bytes;
+  segment_.delimiters_ = delimiters_;
+  segment_.position_ = CurrentPosition(offset);
+  if (fields > kMaxSegmentElements + 1) {
+    segment_.field_count_ = 0;
+    return false;
+  }
+  segment_.starts_[0] = 0;
+  segment_.starts_[fields] = static_cast<uint32_t>(bytes.size() + 1);
+  segment_.field_count_ = fields;
+  return true;
+}
+
 bool X12Reader::Split(absl::string_view bytes, int64_t offset) {
   segment_.data_ = bytes;
   segment_.delimiters_ = delimiters_;
   segment_.position_ = CurrentPosition(offset);
-  const char* begin = bytes.data();
-  const char* end = begin + bytes.size();
-  const char* cursor = begin;
+  // A plain byte loop: elements average a few bytes, too short for memchr's call to pay off.
+  const char* data = bytes.data();
+  const uint32_t size = static_cast<uint32_t>(bytes.size());
   const char sep = delimiters_.element;
   int count = 1;
   segment_.starts_[0] = 0;
-  while (cursor < end) {
-    const void* found = std::memchr(cursor, sep, static_cast<size_t>(end - cursor));
-    if (found == nullptr) break;
+  for (uint32_t i = 0; i < size; ++i) {
+    if (data[i] != sep) continue;
     if (count > kMaxSegmentElements) {
       segment_.field_count_ = 0;
       return false;
     }
-    const char* at = static_cast<const char*>(found);
-    segment_.starts_[count++] = static_cast<uint32_t>(at - begin + 1);
-    cursor = at + 1;
+    segment_.starts_[count++] = i + 1;
   }
-  segment_.starts_[count] = static_cast<uint32_t>(bytes.size() + 1);
+  segment_.starts_[count] = size + 1;
   segment_.field_count_ = count;
   return true;
 }
 
-void X12Reader::ProcessSegment(absl::string_view bytes, int64_t offset) {
-  // A newline-terminated file written with CRLF leaves a CR before each terminator.
+void X12Reader::ProcessSegment(absl::string_view bytes, int64_t offset, int fields) {
+  DispatchSegment(bytes, offset, fields);
+  // The bytes may be a buffer about to be reused: later problems must not read them.
+  segment_.field_count_ = 0;
+  segment_.data_ = absl::string_view();
+}
+
+void X12Reader::DispatchSegment(absl::string_view bytes, int64_t offset, int fields) {
+  // A newline-terminated file written with CRLF leaves a CR before each terminator. (Neither
+  // can be a separator, so element offsets found before stripping stay right.)
   while (!bytes.empty() && (bytes.back() == '\r' || bytes.back() == '\n')) bytes.remove_suffix(1);
   if (bytes.empty()) return;  // "~~": an empty segment carries nothing
   ++stats_.segments;
-  const bool split = Split(bytes, offset);
+  const bool split = fields > 0 ? AdoptSplit(bytes, offset, fields) : Split(bytes, offset);
   const absl::string_view id = split ? segment_.id() : absl::string_view();
   const bool valid_id = split && IsSegmentId(id);
-  if (valid_id && id.size() <= 3) {
-    if (id == "ISA") return OnIsa();
-    if (id == "IEA") return OnIea();
-    if (id == "GS") return OnGs();
-    if (id == "GE") return OnGe();
-    if (id == "ST") return OnSt();
-    if (id == "SE") return OnSe();
+  if (valid_id) {
+    switch (x12::TagOf(id)) {
+      case x12::Tag("ISA"):
+        return OnIsa();
+      case x12::Tag("IEA"):
+        return OnIea();
+      case x12::Tag("GS"):
+        return OnGs();
+      case x12::Tag("GE"):
+        return OnGe();
+      case x12::Tag("ST"):
+        return OnSt();
+      case x12::Tag("SE"):
+        return OnSe();
+      default:
+        break;
+    }
   }
-  std::string what = !split ? absl::StrCat("segment '", Shown(bytes), "' has more than ",
-                                           kMaxSegmentElements, " elements")
-                            : absl::StrCat("'", Shown(bytes), "' is not a segment");
+  const auto what = [&] {  // only built for a bad segment: this is the hot path
+    return !split ? absl::StrCat("segment '", Shown(bytes), "' has more than ",
+                                 kMaxSegmentElements, " elements")
+                  : absl::StrCat("'", Shown(bytes), "' is not a segment");
+  };
   if (!in_set_) {
     Report(Severity::kError, "",
            valid_id ? absl::StrCat("segment ", id,
                                    " is outside a transaction set (ST..SE); it was ignored")
-                    : absl::StrCat(what, "; it was ignored"));
+                    : absl::StrCat(what(), "; it was ignored"));
     return;
   }
   ++segments_in_set_;
@@ -389,7 +459,7 @@ void X12Reader::ProcessSegment(absl::string_view bytes, int64_t offset) {
   if (!valid_id) {
     Problem problem;
     problem.position = segment_.position_;
-    problem.reason = absl::StrCat(what, "; the transaction set is rejected");
+    problem.reason = absl::StrCat(what(), "; the transaction set is rejected");
     RejectTransactionSet(std::move(problem));
     return;
   }

@@ -43,7 +43,7 @@ inline constexpr int kMaxSegmentElements = 64;
 // One segment. A view into the reader's bytes: valid only during the handler call.
 class X12Segment {
  public:
-  absl::string_view id() const { return Field(0); }
+  absl::string_view id() const { return field_count_ > 0 ? Field(0) : absl::string_view(); }
   // Number of data elements after the id (trailing empty elements included as sent).
   int element_count() const { return field_count_ - 1; }
   // Element `index` (1-based, as in "CLP04"); empty when absent.
@@ -53,6 +53,9 @@ class X12Segment {
   // Component `component` (1-based) of element `index`: component(1, 2) of "HC:99213" is
   // "99213". Empty when absent.
   absl::string_view component(int index, int component) const;
+  // Splits element `index` into its components, at most `max` of them into `out`; returns
+  // how many were stored. One pass, for composites read component by component.
+  int Components(int index, absl::string_view* out, int max) const;
   const Position& position() const { return position_; }
   const X12Delimiters& delimiters() const { return delimiters_; }
   absl::string_view raw() const { return data_; }
@@ -143,7 +146,10 @@ class X12Reader {
   void StartGarbage(int64_t offset, absl::string_view found);
   void StartOversized(absl::string_view start, int64_t offset);
 
-  void ProcessSegment(absl::string_view bytes, int64_t offset);
+  // `fields` > 0: starts_ already holds the element offsets found while scanning (fast path).
+  void ProcessSegment(absl::string_view bytes, int64_t offset, int fields = 0);
+  void DispatchSegment(absl::string_view bytes, int64_t offset, int fields);
+  bool AdoptSplit(absl::string_view bytes, int64_t offset, int fields);
   bool Split(absl::string_view bytes, int64_t offset);
   void OnIsa();
   void OnIea();

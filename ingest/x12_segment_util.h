@@ -34,12 +34,21 @@ inline std::string ElementName(absl::string_view id, int index, int component = 
   return name;
 }
 
+// Surrounding whitespace removed. Inline with a fast path: almost no element is padded, and
+// this runs for nearly every element read.
+inline bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+inline absl::string_view Trim(absl::string_view text) {
+  while (!text.empty() && IsSpace(text.front())) text.remove_prefix(1);
+  while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
+  return text;
+}
+
 // Element or component with surrounding spaces removed (payers pad identifiers).
 inline absl::string_view Element(const X12Segment& segment, int index) {
-  return absl::StripAsciiWhitespace(segment.element(index));
+  return Trim(segment.element(index));
 }
 inline absl::string_view Component(const X12Segment& segment, int index, int component) {
-  return absl::StripAsciiWhitespace(segment.component(index, component));
+  return Trim(segment.component(index, component));
 }
 
 // Shortens and escapes a value for a problem message: a huge or binary element must not

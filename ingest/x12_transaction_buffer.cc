@@ -2,6 +2,7 @@
 #include "ingest/x12_transaction_buffer.h"
 
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -29,45 +30,48 @@ void X12TransactionBuffer::Begin() {
   overflow_.reset();
 }
 
-void X12TransactionBuffer::Add(ParsedClaim claim, const Position& position) {
+void X12TransactionBuffer::Add(ParsedClaim&& claim, const Position& position) {
   Push(std::move(claim), position);
 }
-void X12TransactionBuffer::Add(ParsedRemittance remittance, const Position& position) {
+void X12TransactionBuffer::Add(ParsedRemittance&& remittance, const Position& position) {
   Push(std::move(remittance), position);
 }
-void X12TransactionBuffer::Add(ProviderAdjustment adjustment, const Position& position) {
+void X12TransactionBuffer::Add(ProviderAdjustment&& adjustment, const Position& position) {
   Push(std::move(adjustment), position);
 }
-void X12TransactionBuffer::Add(RejectedRecord rejected, const Position& position) {
+void X12TransactionBuffer::Add(RejectedRecord&& rejected, const Position& position) {
   Push(std::move(rejected), position);
 }
 
-void X12TransactionBuffer::Push(Entry entry, const Position& position) {
-  if (!overflow_.has_value() && entries_.size() >= max_records_) {
-    Problem problem;
-    problem.position = position;
-    problem.reason = absl::StrCat("the transaction set holds more than ", max_records_,
-                                  " records; it is rejected (split it into smaller sets)");
-    problems_->Add(problem);
-    overflow_ = std::move(problem);
-    for (Entry& held : entries_) Deliver(std::move(held), &*overflow_);
+template <typename Record>
+void X12TransactionBuffer::Push(Record&& record, const Position& position) {
+  if (!overflow_.has_value() && entries_.size() >= max_records_) Overflow(position);
+  entries_.emplace_back(std::in_place_type<std::decay_t<Record>>, std::move(record));
+  if (overflow_.has_value()) {
+    Deliver(entries_.back(), &*overflow_);
     entries_.clear();
   }
-  if (overflow_.has_value()) {
-    Deliver(std::move(entry), &*overflow_);
-    return;
-  }
-  entries_.push_back(std::move(entry));
+}
+
+void X12TransactionBuffer::Overflow(const Position& position) {
+  Problem problem;
+  problem.position = position;
+  problem.reason = absl::StrCat("the transaction set holds more than ", max_records_,
+                                " records; it is rejected (split it into smaller sets)");
+  problems_->Add(problem);
+  overflow_ = std::move(problem);
+  for (Entry& held : entries_) Deliver(held, &*overflow_);
+  entries_.clear();
 }
 
 void X12TransactionBuffer::Commit(const Problem* rejection) {
   if (overflow_.has_value()) rejection = &*overflow_;
-  for (Entry& entry : entries_) Deliver(std::move(entry), rejection);
+  for (Entry& entry : entries_) Deliver(entry, rejection);
   entries_.clear();
   overflow_.reset();
 }
 
-void X12TransactionBuffer::Deliver(Entry entry, const Problem* rejection) {
+void X12TransactionBuffer::Deliver(Entry& entry, const Problem* rejection) {
   if (auto* claim = std::get_if<ParsedClaim>(&entry)) {
     if (rejection != nullptr) {
       ++counts_->claims_rejected;

@@ -27,18 +27,21 @@ class X12TransactionBuffer {
   // Starts a new set (dropping nothing: the previous set must have been committed).
   void Begin();
   // `position` is where the record ends, used if the buffer overflows on it.
-  void Add(ParsedClaim claim, const Position& position);
-  void Add(ParsedRemittance remittance, const Position& position);
-  void Add(ProviderAdjustment adjustment, const Position& position);
-  void Add(RejectedRecord rejected, const Position& position);
+  // Records are taken by rvalue and moved once into the buffer, once out to the sink.
+  void Add(ParsedClaim&& claim, const Position& position);
+  void Add(ParsedRemittance&& remittance, const Position& position);
+  void Add(ProviderAdjustment&& adjustment, const Position& position);
+  void Add(RejectedRecord&& rejected, const Position& position);
   // The set ended: delivers its records, or (when `rejection` is set) delivers each as
   // rejected with that problem (records rejected on their own keep their own problem).
   void Commit(const Problem* rejection);
 
  private:
   using Entry = std::variant<ParsedClaim, ParsedRemittance, ProviderAdjustment, RejectedRecord>;
-  void Push(Entry entry, const Position& position);
-  void Deliver(Entry entry, const Problem* rejection);
+  template <typename Record>
+  void Push(Record&& record, const Position& position);
+  void Overflow(const Position& position);
+  void Deliver(Entry& entry, const Problem* rejection);
 
   RecordSink* sink_;
   ProblemLog* problems_;

@@ -1,0 +1,29 @@
+// Synthetic X12 files for the parse-throughput benchmark: well-formed 835 remittances (and
+// 837P claims) of any size, built in memory, deterministic for a seed. The shapes follow
+// 005010X221A1/X222A1 closely enough that every segment the importers read is exercised
+// (CLP with CAS, SVC lines with DTM, CAS, REF*6R, AMT*B6, LQ*HE, reversals, PLB).
+#ifndef DENIALSCOPE_BENCH_X12_GEN_H_
+#define DENIALSCOPE_BENCH_X12_GEN_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace denialscope::bench {
+
+struct X12GenStats {
+  int64_t interchanges = 0;
+  int64_t transaction_sets = 0;
+  int64_t claims = 0;       // CLP (835) or CLM (837P) segments
+  int64_t segments = 0;     // every segment, envelope included
+  int64_t plb_pairs = 0;    // 835 provider adjustments
+};
+
+// An 835 file of at least `min_bytes`, in interchanges of 20 payments of 40 claims each.
+std::string Generate835(size_t min_bytes, uint64_t seed, X12GenStats* stats = nullptr);
+// An 837P file of at least `min_bytes`, in interchanges of 20 sets of 40 claims each.
+std::string Generate837P(size_t min_bytes, uint64_t seed, X12GenStats* stats = nullptr);
+
+}  // namespace denialscope::bench
+
+#endif  // DENIALSCOPE_BENCH_X12_GEN_H_
