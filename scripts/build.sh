@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-2}
+# shellcheck disable=SC2086  # CMAKE_ARGS is a list of -D options
 cmake -S . -B "$BUILD_DIR" -G Ninja ${CMAKE_ARGS:-} >/dev/null
 if [ $# -gt 0 ]; then
   cmake --build "$BUILD_DIR" -j "$JOBS" --target "$@"

@@ -21,3 +21,14 @@ DENIALSCOPE_TEST_DATABASE_URL=$(scripts/pgctl.sh url "$PGDIR/data" "$PORT")
 
 cd "$ROOT/build"
 ctest --output-on-failure -j 2 --timeout 600
+
+# The pure tests again under AddressSanitizer and UBSan: parsers and measures are where a
+# memory or arithmetic bug would hide. (The database-backed suites above run unsanitized to
+# keep the whole command well inside CI's time.)
+cd "$ROOT"
+BUILD_DIR=build-asan CMAKE_ARGS="-DDENIALSCOPE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+  -DDENIALSCOPE_COMPONENTS=proto;analytics;ingest;sql;server;tests/unit;tests/unit/ingest" \
+  scripts/build.sh
+cd "$ROOT/build-asan"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure -j 2 --timeout 600
