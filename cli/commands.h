@@ -20,6 +20,9 @@ int RunPractices(const Args& args, const std::shared_ptr<grpc::Channel>& channel
                  std::ostream& out, std::ostream& err);
 int RunIngest(const Args& args, const std::shared_ptr<grpc::Channel>& channel,
               std::ostream& out, std::ostream& err);
+// Streams files to IngestService.ImportFile (cli/import_command.cc).
+int RunImport(const Args& args, const std::shared_ptr<grpc::Channel>& channel,
+              std::ostream& out, std::ostream& err);
 int RunSummary(const Args& args, const std::shared_ptr<grpc::Channel>& channel,
                std::ostream& out, std::ostream& err);
 

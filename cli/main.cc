@@ -19,6 +19,10 @@ commands:
                                   send JSONL records ({"claim":{...}} or {"remittance":{...}}
                                   per line); without --practice each record goes to the
                                   practice named by its billing_npi / payee_npi
+  import --practice NPI [--format x12|jsonl|csv] FILE...
+                                  import files as the practice has them: X12 837P/835,
+                                  JSONL or CSV (format detected unless given); shows progress,
+                                  then what was stored and every problem with its position
   summary --practice NPI --from YYYY-MM --to YYYY-MM [--as-of YYYY-MM-DD]
           [--rule principal|any-pointed] [--json]
                                   per-cohort denial summary (M54.2 vs specific cervical)
@@ -46,6 +50,7 @@ int main(int argc, char** argv) {
   const std::string& command = args->positional[0];
   if (command == "practices") return cli::RunPractices(*args, channel, std::cout, std::cerr);
   if (command == "ingest") return cli::RunIngest(*args, channel, std::cout, std::cerr);
+  if (command == "import") return cli::RunImport(*args, channel, std::cout, std::cerr);
   if (command == "summary") return cli::RunSummary(*args, channel, std::cout, std::cerr);
   std::cerr << "denialscope: unknown command \"" << command << "\"\n" << kUsage;
   return cli::kExitUsage;
