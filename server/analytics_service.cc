@@ -6,6 +6,7 @@
 #include "analytics/summary.h"
 #include "server/api_convert.h"
 #include "server/grpc_status.h"
+#include "server/rpc_call.h"
 
 namespace denialscope {
 namespace {
@@ -21,9 +22,8 @@ struct Period {
 
 absl::StatusOr<Period> ParsePeriod(const ServiceContext& context, const std::string& practice,
                                    const std::string& from_month, const std::string& to_month,
-                                   const std::string& as_of_date, CallLog* log) {
+                                   const std::string& as_of_date) {
   DS_ASSIGN_OR_RETURN(std::string npi, ParsePracticeName(practice, "practice"));
-  log->SetPractice(npi);
   Period period;
   DS_ASSIGN_OR_RETURN(period.from, ParseIsoMonth(from_month, "from_month"));
   DS_ASSIGN_OR_RETURN(period.to, ParseIsoMonth(to_month, "to_month"));
@@ -46,18 +46,19 @@ absl::StatusOr<Period> ParsePeriod(const ServiceContext& context, const std::str
 
 }  // namespace
 
-grpc::Status AnalyticsServiceImpl::GetDenialSummary(grpc::ServerContext*,
+grpc::Status AnalyticsServiceImpl::GetDenialSummary(grpc::ServerContext* server_context,
                                                     const v1::GetDenialSummaryRequest* request,
                                                     v1::DenialSummary* response) {
-  CallLog log(context_.log, context_.clock, "AnalyticsService.GetDenialSummary");
+  RpcCall call(context_, server_context, "AnalyticsService.GetDenialSummary");
+  if (grpc::Status refused = call.Admit(*request); !refused.ok()) return call.Finish(refused);
   absl::StatusOr<Period> period =
       ParsePeriod(context_, request->practice(), request->from_month(), request->to_month(),
-                  request->as_of_date(), &log);
-  if (!period.ok()) return log.Finish(ToGrpcStatus(period.status()));
+                  request->as_of_date());
+  if (!period.ok()) return call.Finish(ToGrpcStatus(period.status()));
   const ClaimQuery query{Day(period->from), Day(period->to + 1) - 1};
   absl::StatusOr<std::vector<ClaimHistory>> claims =
       context_.store->LoadClaims(period->practice, query);
-  if (!claims.ok()) return log.Finish(ToGrpcStatus(claims.status()));
+  if (!claims.ok()) return call.Finish(ToGrpcStatus(claims.status()));
   const DenialSummary summary = ComputeDenialSummary(
       *claims, period->as_of, *context_.taxonomy, CohortRuleFromProto(request->cohort_rule()));
   response->set_practice(PracticeName(period->practice.npi));
@@ -65,8 +66,9 @@ grpc::Status AnalyticsServiceImpl::GetDenialSummary(grpc::ServerContext*,
   response->set_to_month(FormatIsoMonth(period->to));
   response->set_taxonomy_fiscal_year(context_.taxonomy->fiscal_year());
   SummaryToProto(summary, response);
-  log.Add("claims", static_cast<int64_t>(claims->size()));
-  return log.Finish(grpc::Status::OK);
+  call.SetRows(static_cast<int64_t>(claims->size()));
+  call.Add("claims", static_cast<int64_t>(claims->size()));
+  return call.Finish(grpc::Status::OK);
 }
 
 }  // namespace denialscope

@@ -2,6 +2,7 @@
 #include "server/call_log.h"
 
 #include <cstdio>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -73,26 +74,12 @@ std::string FormatLogLine(absl::Time time, absl::string_view event,
   return line;
 }
 
-CallLog::CallLog(LogSink* sink, const Clock* clock, std::string method)
-    : sink_(sink), clock_(clock), method_(std::move(method)), start_(clock->Now()) {}
+std::string JsonString(absl::string_view text) { return JsonQuote(text); }
 
-void CallLog::Add(std::string key, int64_t value) {
-  counts_.emplace_back(std::move(key), absl::StrCat(value));
-}
-
-grpc::Status CallLog::Finish(grpc::Status status) {
-  const absl::Time now = clock_->Now();
-  const int code = static_cast<int>(status.error_code());
-  std::vector<std::pair<std::string, std::string>> fields = {
-      {"method", JsonQuote(method_)},
-      {"practice", JsonQuote(practice_)},
-      {"status", JsonQuote(code >= 0 && code < 17 ? kStatusNames[code] : "UNKNOWN")},
-      {"duration_ms", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(now - start_))},
-  };
-  fields.insert(fields.end(), counts_.begin(), counts_.end());
-  if (!status.ok()) fields.emplace_back("error", JsonQuote(status.error_message()));
-  sink_->Write(FormatLogLine(now, "rpc", fields));
-  return status;
+absl::string_view StatusCodeName(grpc::StatusCode code) {
+  const int index = static_cast<int>(code);
+  return index >= 0 && index < static_cast<int>(std::size(kStatusNames)) ? kStatusNames[index]
+                                                                        : "UNKNOWN";
 }
 
 }  // namespace denialscope

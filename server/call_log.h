@@ -1,6 +1,6 @@
-// One structured log line per RPC (method, practice, status, duration, counts), written as
-// a JSON object per line so log shippers parse it without patterns. Logs carry NPIs, claim
-// counts and codes, never patient data.
+// Structured logging: one JSON object per line, so log shippers parse it without patterns.
+// RpcCall (rpc_call.h) writes one such line per RPC; main() writes lifecycle events. Logs
+// carry key ids, NPIs, claim ids, counts and codes, never patient data.
 #ifndef DENIALSCOPE_SERVER_CALL_LOG_H_
 #define DENIALSCOPE_SERVER_CALL_LOG_H_
 
@@ -47,27 +47,11 @@ class MemoryLogSink : public LogSink {
 std::string FormatLogLine(absl::Time time, absl::string_view event,
                           const std::vector<std::pair<std::string, std::string>>& fields);
 
-// Collects what a handler learns and writes the line when the handler finishes.
-class CallLog {
- public:
-  CallLog(LogSink* sink, const Clock* clock, std::string method);
-  CallLog(const CallLog&) = delete;
-  CallLog& operator=(const CallLog&) = delete;
+// `text` as a JSON string literal, quotes included.
+std::string JsonString(absl::string_view text);
 
-  void SetPractice(std::string npi) { practice_ = std::move(npi); }
-  void Add(std::string key, int64_t value);
-
-  // Writes the line and returns `status`, so a handler can `return log.Finish(status);`.
-  grpc::Status Finish(grpc::Status status);
-
- private:
-  LogSink* sink_;
-  const Clock* clock_;
-  std::string method_;
-  std::string practice_;
-  absl::Time start_;
-  std::vector<std::pair<std::string, std::string>> counts_;
-};
+// The canonical name of a gRPC status code: "OK", "PERMISSION_DENIED", ...
+absl::string_view StatusCodeName(grpc::StatusCode code);
 
 }  // namespace denialscope
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/api_convert.h"
 #include "server/grpc_status.h"
+#include "server/rpc_call.h"
 
 namespace denialscope {
 namespace {
@@ -69,7 +70,7 @@ struct RemittanceTraits {
 template <typename Traits>
 grpc::Status RunIngest(const ServiceContext& context, grpc::ServerContext* server_context,
                        grpc::ServerReader<typename Traits::Request>* reader,
-                       v1::IngestResponse* response, CallLog* log) {
+                       v1::IngestResponse* response, RpcCall* call) {
   Tally tally(response);
   typename Traits::Request request;
   std::optional<Practice> practice;
@@ -80,10 +81,9 @@ grpc::Status RunIngest(const ServiceContext& context, grpc::ServerContext* serve
       return grpc::Status(grpc::StatusCode::CANCELLED, "the client cancelled the stream");
     }
     if (!practice.has_value()) {
-      absl::StatusOr<std::string> npi = ParsePracticeName(request.parent(), "parent");
-      if (!npi.ok()) return ToGrpcStatus(npi.status());
-      log->SetPractice(*npi);
-      absl::StatusOr<Practice> found = context.store->GetPractice(*npi);
+      // The first message names the practice; later ones must repeat it (checked below).
+      if (grpc::Status refused = call->Admit(request); !refused.ok()) return refused;
+      absl::StatusOr<Practice> found = context.store->GetPractice(call->practice_npi());
       if (!found.ok()) return ToGrpcStatus(found.status());
       practice = *std::move(found);
       parent = request.parent();
@@ -148,16 +148,22 @@ grpc::Status RunIngest(const ServiceContext& context, grpc::ServerContext* serve
     }
     response->set_batches(response->batches() + 1);
   }
+  if (!practice.has_value()) {
+    // Nothing named a practice, so there is nothing the call could be authorized for.
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "the stream carried no message; send at least one naming parent");
+  }
   return grpc::Status::OK;
 }
 
-void LogCounts(const v1::IngestResponse& response, CallLog* log) {
-  log->Add("received", response.received());
-  log->Add("accepted", response.accepted());
-  log->Add("duplicate", response.duplicate());
-  log->Add("rejected", response.rejected());
-  log->Add("unmatched", response.unmatched());
-  log->Add("batches", response.batches());
+void LogCounts(const v1::IngestResponse& response, RpcCall* call) {
+  call->SetRows(response.accepted());
+  call->Add("received", response.received());
+  call->Add("accepted", response.accepted());
+  call->Add("duplicate", response.duplicate());
+  call->Add("rejected", response.rejected());
+  call->Add("unmatched", response.unmatched());
+  call->Add("batches", response.batches());
 }
 
 }  // namespace
@@ -165,20 +171,22 @@ void LogCounts(const v1::IngestResponse& response, CallLog* log) {
 grpc::Status IngestServiceImpl::IngestClaims(
     grpc::ServerContext* server_context, grpc::ServerReader<v1::IngestClaimsRequest>* reader,
     v1::IngestResponse* response) {
-  CallLog log(context_.log, context_.clock, "IngestService.IngestClaims");
-  grpc::Status status = RunIngest<ClaimTraits>(context_, server_context, reader, response, &log);
-  LogCounts(*response, &log);
-  return log.Finish(status);
+  RpcCall call(context_, server_context, "IngestService.IngestClaims");
+  if (grpc::Status refused = call.Authenticate(); !refused.ok()) return call.Finish(refused);
+  grpc::Status status = RunIngest<ClaimTraits>(context_, server_context, reader, response, &call);
+  LogCounts(*response, &call);
+  return call.Finish(status);
 }
 
 grpc::Status IngestServiceImpl::IngestRemittances(
     grpc::ServerContext* server_context,
     grpc::ServerReader<v1::IngestRemittancesRequest>* reader, v1::IngestResponse* response) {
-  CallLog log(context_.log, context_.clock, "IngestService.IngestRemittances");
+  RpcCall call(context_, server_context, "IngestService.IngestRemittances");
+  if (grpc::Status refused = call.Authenticate(); !refused.ok()) return call.Finish(refused);
   grpc::Status status =
-      RunIngest<RemittanceTraits>(context_, server_context, reader, response, &log);
-  LogCounts(*response, &log);
-  return log.Finish(status);
+      RunIngest<RemittanceTraits>(context_, server_context, reader, response, &call);
+  LogCounts(*response, &call);
+  return call.Finish(status);
 }
 
 }  // namespace denialscope

@@ -9,16 +9,23 @@
 #include "grpcpp/server_builder.h"
 #include "server/admin_service.h"
 #include "server/analytics_service.h"
+#include "server/authz_policy.h"
 #include "server/ingest_service.h"
 
 namespace denialscope {
 
 absl::StatusOr<std::unique_ptr<DenialscopeServer>> DenialscopeServer::Start(
     const ServerOptions& options, ServiceContext context) {
+  // Fail closed: every method of the API must have an authorization policy.
+  if (absl::Status covered = CheckPolicyCoversApi(); !covered.ok()) return covered;
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::unique_ptr<DenialscopeServer> server(new DenialscopeServer());
+  if (context.limiter == nullptr) {
+    server->limiter_ = std::make_unique<CallLimiter>(options.max_calls_per_key);
+    context.limiter = server->limiter_.get();
+  }
   server->admin_ = std::make_unique<AdminServiceImpl>(context);
   server->ingest_ = std::make_unique<IngestServiceImpl>(context);
   server->analytics_ = std::make_unique<AnalyticsServiceImpl>(context);

@@ -20,6 +20,8 @@ struct ServerOptions {
   // thread of their own.
   int max_handler_threads = 16;
   int max_receive_message_bytes = 64 << 20;
+  // Calls one API key may have in flight (RESOURCE_EXHAUSTED beyond); below 1: no cap.
+  int max_calls_per_key = 8;
 };
 
 class AdminServiceImpl;
@@ -28,7 +30,8 @@ class AnalyticsServiceImpl;
 
 class DenialscopeServer {
  public:
-  // Builds and starts listening. UNAVAILABLE when the address cannot be bound.
+  // Builds and starts listening. UNAVAILABLE when the address cannot be bound;
+  // FAILED_PRECONDITION when a method of the API has no authorization policy.
   static absl::StatusOr<std::unique_ptr<DenialscopeServer>> Start(const ServerOptions& options,
                                                                   ServiceContext context);
   ~DenialscopeServer();
@@ -44,6 +47,7 @@ class DenialscopeServer {
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<IngestServiceImpl> ingest_;
   std::unique_ptr<AnalyticsServiceImpl> analytics_;
+  std::unique_ptr<CallLimiter> limiter_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

@@ -1,10 +1,12 @@
-// What every service handler shares: the store, the code lists, the patient-key hasher, the
-// clock and the log. Owned by the server; handlers only borrow it.
+// What every service handler shares: the stores, the code lists, the patient-key hasher, the
+// clock, the log and the per-key call caps. Owned by the server; handlers only borrow it.
 #ifndef DENIALSCOPE_SERVER_SERVICE_CONTEXT_H_
 #define DENIALSCOPE_SERVER_SERVICE_CONTEXT_H_
 
+#include "analytics/access_store.h"
 #include "analytics/claim_store.h"
 #include "analytics/taxonomy.h"
+#include "server/call_limiter.h"
 #include "server/call_log.h"
 #include "server/clock.h"
 #include "server/patient_key.h"
@@ -17,6 +19,10 @@ struct ServiceContext {
   const PatientKeyHasher* hasher = nullptr;
   const Clock* clock = nullptr;
   LogSink* log = nullptr;
+  // API keys and the audit trail (rpc_call.h).
+  AccessStore* access = nullptr;
+  // Calls in flight per key; DenialscopeServer::Start provides one when this is null.
+  CallLimiter* limiter = nullptr;
 };
 
 }  // namespace denialscope
