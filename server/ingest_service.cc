@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/api_convert.h"
+#include "server/file_import.h"
 #include "server/grpc_status.h"
 #include "server/rpc_call.h"
 
@@ -187,6 +188,48 @@ grpc::Status IngestServiceImpl::IngestRemittances(
       RunIngest<RemittanceTraits>(context_, server_context, reader, response, &call);
   LogCounts(*response, &call);
   return call.Finish(status);
+}
+
+grpc::Status IngestServiceImpl::ImportFile(grpc::ServerContext* server_context,
+                                           grpc::ServerReader<v1::ImportFileRequest>* reader,
+                                           v1::ImportFileResponse* response) {
+  RpcCall call(context_, server_context, "IngestService.ImportFile");
+  if (grpc::Status refused = call.Authenticate(); !refused.ok()) return call.Finish(refused);
+  v1::ImportFileRequest request;
+  if (!reader->Read(&request)) {
+    return call.Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                    "parent: the stream ended before its first message"));
+  }
+  if (grpc::Status refused = call.Admit(request); !refused.ok()) return call.Finish(refused);
+  absl::StatusOr<Practice> practice = context_.store->GetPractice(call.practice_npi());
+  if (!practice.ok()) return call.Finish(ToGrpcStatus(practice.status()));
+  const std::string parent = request.parent();
+  FileImport import(context_, *std::move(practice), request.format(), request.file_name());
+  absl::Status status;
+  do {
+    if (!request.parent().empty() && request.parent() != parent) {
+      status = absl::InvalidArgumentError(absl::StrCat(
+          "parent: \"", request.parent(), "\" differs from the first message's \"", parent,
+          "\""));
+      break;
+    }
+    if (request.chunk().size() > kMaxImportChunkBytes) {
+      status = absl::ResourceExhaustedError(absl::StrCat(
+          "chunk: ", request.chunk().size(), " bytes; send at most ", kMaxImportChunkBytes,
+          " per message"));
+      break;
+    }
+    status = import.Feed(request.chunk());
+  } while (status.ok() && reader->Read(&request));
+  if (status.ok()) status = import.Finish();
+  import.FillResponse(response);
+  call.SetRows(response->accepted());
+  call.Add("bytes", response->bytes());
+  call.Add("accepted", response->accepted());
+  call.Add("duplicate", response->duplicate());
+  call.Add("rejected", response->rejected());
+  call.Add("problems", response->problem_count());
+  return call.Finish(ToGrpcStatus(status));
 }
 
 }  // namespace denialscope

@@ -11,6 +11,8 @@ namespace denialscope {
 
 // Batches larger than this are refused: one transaction should stay short.
 inline constexpr int kMaxRecordsPerBatch = 10000;
+// ImportFile chunks larger than this are refused: the client should send smaller pieces.
+inline constexpr size_t kMaxImportChunkBytes = size_t{4} << 20;
 // Rejections listed in the response; the counts cover all of them.
 inline constexpr int kMaxReportedErrors = 100;
 
@@ -26,6 +28,9 @@ class IngestServiceImpl final : public denialscope::v1::IngestService::Service {
       grpc::ServerContext* context,
       grpc::ServerReader<denialscope::v1::IngestRemittancesRequest>* reader,
       denialscope::v1::IngestResponse* response) override;
+  grpc::Status ImportFile(grpc::ServerContext* context,
+                          grpc::ServerReader<denialscope::v1::ImportFileRequest>* reader,
+                          denialscope::v1::ImportFileResponse* response) override;
 
  private:
   ServiceContext context_;
