@@ -6,11 +6,15 @@
 #define DENIALSCOPE_ANALYTICS_CLAIM_STORE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "analytics/cohort_report.h"
+#include "analytics/fact_cells.h"
+#include "analytics/measures.h"
 #include "analytics/records.h"
 
 namespace denialscope {
@@ -43,6 +47,22 @@ struct ClaimQuery {
   Day service_to;    // inclusive
 };
 
+// An analytics read of stored per-claim facts (fact_cells.h). Stored facts answer only when
+// `as_of` is on or after the practice's horizon (the latest date of anything stored for it);
+// otherwise the read answers nullopt and the caller derives the facts from LoadClaims.
+struct FactsRequest {
+  Day as_of;
+  MeasureSelection selection = {};
+};
+
+// A page of the denied-claims worklist (cohort_report.h).
+struct WorklistRequest {
+  FactsRequest facts;
+  WorklistFilter filter = {};
+  std::optional<WorklistPosition> after = {};
+  int limit = 50;
+};
+
 class ClaimStore {
  public:
   virtual ~ClaimStore() = default;
@@ -67,6 +87,25 @@ class ClaimStore {
   // every stored event that joins to it, events in no particular order.
   virtual absl::StatusOr<std::vector<ClaimHistory>> LoadClaims(const Practice& practice,
                                                                const ClaimQuery& query) = 0;
+
+  // The stored cells (fact_cells.h: kinds is a mask of CellKind) of the selection's months
+  // under its basis, or nullopt when the as-of date is before the practice's horizon. Count
+  // cells honour the payer and procedure-family filters; every other filter must be empty
+  // (INVALID_ARGUMENT otherwise: see CellsCanServe).
+  virtual absl::StatusOr<std::optional<FactCells>> LoadFactCells(const Practice& practice,
+                                                                 const FactsRequest& request,
+                                                                 int kinds) = 0;
+  // The stored facts of the selected claims rebased to the as-of date (RebaseFacts), in no
+  // particular order, or nullopt when the as-of date is before the practice's horizon.
+  virtual absl::StatusOr<std::optional<std::vector<ClaimFacts>>> LoadFacts(
+      const Practice& practice, const FactsRequest& request) = 0;
+  // One worklist page from stored facts in worklist order (WorklistPage), or nullopt when the
+  // as-of date is before the practice's horizon.
+  virtual absl::StatusOr<std::optional<std::vector<ClaimFacts>>> ListDeniedFacts(
+      const Practice& practice, const WorklistRequest& request) = 0;
+  // Recomputes every stored fact and cell of the practice from its raw claims and events with
+  // the store's current code lists (after a code-list change).
+  virtual absl::Status RebuildFacts(const Practice& practice) = 0;
 };
 
 }  // namespace denialscope

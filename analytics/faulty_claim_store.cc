@@ -84,4 +84,31 @@ absl::StatusOr<std::vector<ClaimHistory>> FaultyClaimStore::LoadClaims(
                                         [&] { return inner_->LoadClaims(practice, query); });
 }
 
+absl::StatusOr<std::optional<FactCells>> FaultyClaimStore::LoadFactCells(
+    const Practice& practice, const FactsRequest& request, int kinds) {
+  return Run<std::optional<FactCells>>(
+      Method::kLoadFactCells, [&] { return inner_->LoadFactCells(practice, request, kinds); });
+}
+
+absl::StatusOr<std::optional<std::vector<ClaimFacts>>> FaultyClaimStore::LoadFacts(
+    const Practice& practice, const FactsRequest& request) {
+  return Run<std::optional<std::vector<ClaimFacts>>>(
+      Method::kLoadFacts, [&] { return inner_->LoadFacts(practice, request); });
+}
+
+absl::StatusOr<std::optional<std::vector<ClaimFacts>>> FaultyClaimStore::ListDeniedFacts(
+    const Practice& practice, const WorklistRequest& request) {
+  return Run<std::optional<std::vector<ClaimFacts>>>(
+      Method::kListDeniedFacts, [&] { return inner_->ListDeniedFacts(practice, request); });
+}
+
+absl::Status FaultyClaimStore::RebuildFacts(const Practice& practice) {
+  absl::StatusOr<bool> done = Run<bool>(Method::kRebuildFacts, [&]() -> absl::StatusOr<bool> {
+    absl::Status status = inner_->RebuildFacts(practice);
+    if (!status.ok()) return status;
+    return true;
+  });
+  return done.status();
+}
+
 }  // namespace denialscope

@@ -7,6 +7,7 @@
 #define DENIALSCOPE_ANALYTICS_FAULTY_CLAIM_STORE_H_
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ class FaultyClaimStore : public ClaimStore {
     kIngestClaims,
     kIngestRemittances,
     kLoadClaims,
+    kLoadFactCells,
+    kLoadFacts,
+    kListDeniedFacts,
+    kRebuildFacts,
   };
   enum class Timing {
     kBefore,  // fail without calling the wrapped store
@@ -60,6 +65,14 @@ class FaultyClaimStore : public ClaimStore {
       const Practice& practice, absl::Span<const RemittanceEvent> events) override;
   absl::StatusOr<std::vector<ClaimHistory>> LoadClaims(const Practice& practice,
                                                        const ClaimQuery& query) override;
+  absl::StatusOr<std::optional<FactCells>> LoadFactCells(const Practice& practice,
+                                                         const FactsRequest& request,
+                                                         int kinds) override;
+  absl::StatusOr<std::optional<std::vector<ClaimFacts>>> LoadFacts(
+      const Practice& practice, const FactsRequest& request) override;
+  absl::StatusOr<std::optional<std::vector<ClaimFacts>>> ListDeniedFacts(
+      const Practice& practice, const WorklistRequest& request) override;
+  absl::Status RebuildFacts(const Practice& practice) override;
 
  private:
   struct Rule {
@@ -82,7 +95,7 @@ class FaultyClaimStore : public ClaimStore {
   ClaimStore* const inner_;
   mutable absl::Mutex mutex_;
   std::vector<Rule> rules_ ABSL_GUARDED_BY(mutex_);
-  std::array<int, 7> calls_ ABSL_GUARDED_BY(mutex_) = {};  // indexed by Method
+  std::array<int, 11> calls_ ABSL_GUARDED_BY(mutex_) = {};  // indexed by Method
   int injected_failures_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 

@@ -36,7 +36,7 @@ SurvivalCurve EstimateKaplanMeier(std::vector<SurvivalObservation> observations)
               return a.days < b.days;
             });
   SurvivalCurve curve;
-  curve.n = static_cast<int>(observations.size());
+  for (const SurvivalObservation& o : observations) curve.n += o.count;
   double survival = 1.0;
   double greenwood_sum = 0;  // sum of d / (n (n - d)) over event times so far
   int at_risk = curve.n;
@@ -47,9 +47,9 @@ SurvivalCurve EstimateKaplanMeier(std::vector<SurvivalObservation> observations)
     step.at_risk = at_risk;
     for (; i < observations.size() && observations[i].days == step.day; ++i) {
       if (observations[i].event) {
-        ++step.events;
+        step.events += observations[i].count;
       } else {
-        ++step.censored;
+        step.censored += observations[i].count;
       }
     }
     // Events at this time happen before the censorings at the same time, so the censored

@@ -11,6 +11,9 @@ namespace denialscope {
 struct SurvivalObservation {
   int days = 0;        // time from service to payment (event) or to the as-of date (censored)
   bool event = false;  // true when paid
+  // How many claims share this time and status: stored aggregates hand over counts, not one
+  // observation per claim.
+  int count = 1;
 };
 
 struct SurvivalStep {

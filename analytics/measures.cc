@@ -265,6 +265,8 @@ ClaimFacts ComputeClaimFacts(const ClaimHistory& history, Day as_of,
   if (f.rendering_npi.empty() && top != nullptr) f.rendering_npi = top->rendering_npi;
   f.place_of_service = claim.place_of_service;
   f.replacement = claim.frequency == FrequencyCode::kReplacement;
+  for (const ClaimLine& line : claim.lines) f.procedure_codes.push_back(line.procedure_code);
+  f.diagnoses = claim.diagnoses;
   f.service_date = claim.ServiceDate();
   f.submission_date = claim.submission_date;
   f.charge_cents = ClaimCharge(claim);
@@ -373,6 +375,7 @@ ClaimFacts ComputeClaimFacts(const ClaimHistory& history, Day as_of,
       const DenialReason final_reason = context.code_lists.ClassifyDenialReason(*latest->event);
       f.final_denial_category = final_reason.category;
       f.final_denial_carc = final_reason.carc;
+      f.final_denial_rarc = final_reason.rarc;
     }
   }
 

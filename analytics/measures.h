@@ -90,6 +90,10 @@ struct ClaimFacts {
   std::string rendering_npi;     // the claim's, else the highest-charge line's
   std::string place_of_service;
   bool replacement = false;  // frequency code 7: a resubmission, never clean
+  // For the worklist: every line's procedure code in line order, and the claim's current
+  // diagnoses (no dot, principal first).
+  std::vector<std::string> procedure_codes = {};
+  std::vector<std::string> diagnoses = {};
 
   // Dates.
   Day service_date;                    // earliest service-line date
@@ -151,6 +155,7 @@ struct ClaimFacts {
   std::string initial_denial_rarc;
   DenialCategory final_denial_category = DenialCategory::kOther;  // when finally denied
   std::string final_denial_carc;
+  std::string final_denial_rarc;
 };
 
 // The code lists the facts are derived with (borrowed: they must outlive the context).

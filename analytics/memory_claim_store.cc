@@ -184,4 +184,75 @@ absl::StatusOr<std::vector<ClaimHistory>> MemoryClaimStore::LoadClaims(
   return histories;
 }
 
+absl::StatusOr<std::optional<std::vector<ClaimFacts>>> MemoryClaimStore::StoredFacts(
+    const Practice& practice, Day as_of) const {
+  std::vector<ClaimHistory> histories;
+  Day horizon(1, 1, 1);
+  {
+    absl::ReaderMutexLock lock(&mutex_);
+    if (absl::Status status = CheckPractice(practice); !status.ok()) return status;
+    const ClaimKey first{practice.practice_id, "", ""};
+    for (auto it = claims_.lower_bound(first);
+         it != claims_.end() && std::get<0>(it->first) == practice.practice_id; ++it) {
+      horizon = std::max(horizon, LatestDate(it->second.claim));
+      if (it->second.voided) continue;
+      ClaimHistory history;
+      history.claim = it->second.claim;
+      history.first_diagnoses = it->second.first_diagnoses;
+      if (auto events = events_.find(it->first); events != events_.end()) {
+        history.events = events->second;
+      }
+      histories.push_back(std::move(history));
+    }
+    for (auto it = events_.lower_bound(first);
+         it != events_.end() && std::get<0>(it->first) == practice.practice_id; ++it) {
+      for (const RemittanceEvent& event : it->second) {
+        horizon = std::max(horizon, LatestDate(event));
+      }
+    }
+  }
+  if (as_of < horizon) return std::optional<std::vector<ClaimFacts>>();
+  std::vector<ClaimFacts> facts = ComputeAllClaimFacts(histories, kAllEventsAsOf, *context_);
+  for (ClaimFacts& f : facts) f = RebaseFacts(std::move(f), as_of);
+  return std::optional<std::vector<ClaimFacts>>(std::move(facts));
+}
+
+absl::StatusOr<std::optional<FactCells>> MemoryClaimStore::LoadFactCells(
+    const Practice& practice, const FactsRequest& request, int kinds) {
+  if (absl::Status status = CheckCellsCanServe(request.selection.filters, kinds); !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<std::optional<std::vector<ClaimFacts>>> facts =
+      StoredFacts(practice, request.as_of);
+  if (!facts.ok()) return facts.status();
+  if (!facts->has_value()) return std::optional<FactCells>();
+  return std::optional<FactCells>(KeepKinds(CellsOfFacts(**facts, request.selection), kinds));
+}
+
+absl::StatusOr<std::optional<std::vector<ClaimFacts>>> MemoryClaimStore::LoadFacts(
+    const Practice& practice, const FactsRequest& request) {
+  absl::StatusOr<std::optional<std::vector<ClaimFacts>>> facts =
+      StoredFacts(practice, request.as_of);
+  if (!facts.ok() || !facts->has_value()) return facts;
+  std::vector<ClaimFacts> selected;
+  for (ClaimFacts& f : **facts) {
+    if (InSelection(f, request.selection)) selected.push_back(std::move(f));
+  }
+  return std::optional<std::vector<ClaimFacts>>(std::move(selected));
+}
+
+absl::StatusOr<std::optional<std::vector<ClaimFacts>>> MemoryClaimStore::ListDeniedFacts(
+    const Practice& practice, const WorklistRequest& request) {
+  absl::StatusOr<std::optional<std::vector<ClaimFacts>>> facts =
+      StoredFacts(practice, request.facts.as_of);
+  if (!facts.ok() || !facts->has_value()) return facts;
+  return std::optional<std::vector<ClaimFacts>>(WorklistPage(
+      std::move(**facts), request.facts.selection, request.filter, request.after, request.limit));
+}
+
+absl::Status MemoryClaimStore::RebuildFacts(const Practice& practice) {
+  absl::ReaderMutexLock lock(&mutex_);
+  return CheckPractice(practice);
+}
+
 }  // namespace denialscope

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -29,12 +30,17 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "analytics/claim_store.h"
+#include "analytics/fact_cells.h"
+#include "analytics/measures.h"
 
 namespace denialscope {
 
 class MemoryClaimStore : public ClaimStore {
  public:
-  MemoryClaimStore() = default;
+  // Facts are derived with `context` (the compiled-in code lists when null), which must outlive
+  // the store. They are computed when read, so RebuildFacts has nothing to do.
+  explicit MemoryClaimStore(const MeasureContext* context = nullptr)
+      : context_(context != nullptr ? context : &BuiltinMeasureContext()) {}
   MemoryClaimStore(const MemoryClaimStore&) = delete;
   MemoryClaimStore& operator=(const MemoryClaimStore&) = delete;
 
@@ -51,8 +57,21 @@ class MemoryClaimStore : public ClaimStore {
 
   absl::StatusOr<std::vector<ClaimHistory>> LoadClaims(const Practice& practice,
                                                        const ClaimQuery& query) override;
+  absl::StatusOr<std::optional<FactCells>> LoadFactCells(const Practice& practice,
+                                                         const FactsRequest& request,
+                                                         int kinds) override;
+  absl::StatusOr<std::optional<std::vector<ClaimFacts>>> LoadFacts(
+      const Practice& practice, const FactsRequest& request) override;
+  absl::StatusOr<std::optional<std::vector<ClaimFacts>>> ListDeniedFacts(
+      const Practice& practice, const WorklistRequest& request) override;
+  absl::Status RebuildFacts(const Practice& practice) override;
 
  private:
+  // The practice's facts as of `as_of` (the as-of date of stored facts: kAllEventsAsOf, then
+  // rebased), or nullopt when `as_of` is before the practice's horizon.
+  absl::StatusOr<std::optional<std::vector<ClaimFacts>>> StoredFacts(const Practice& practice,
+                                                                    Day as_of) const;
+
   // (practice_id, payer_id, claim_id)
   using ClaimKey = std::tuple<int64_t, std::string, std::string>;
 
@@ -70,6 +89,7 @@ class MemoryClaimStore : public ClaimStore {
   RecordResult IngestClaim(int64_t practice_id, const Claim& claim)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
+  const MeasureContext* const context_;
   mutable absl::Mutex mutex_;
   int64_t next_practice_id_ ABSL_GUARDED_BY(mutex_) = 1;
   std::map<std::string, Practice> practices_ ABSL_GUARDED_BY(mutex_);  // by NPI

@@ -312,64 +312,93 @@ RateComparison CompareRates(int64_t x1, int64_t n1, int64_t x2, int64_t n2, doub
 
 namespace {
 
-struct DollarTotals {
-  int64_t claims = 0;
-  int64_t denied_claims = 0;
-  double charges = 0;
-  double denied_charges = 0;
-  std::optional<double> rate;           // denied_charges / charges
-  std::optional<double> rate_variance;  // of the ratio estimator
-};
+// Ratio-estimator variance of Σy / Σx from sufficient statistics: with y = x when denied and
+// 0 otherwise, Σ(y - r·x)² = Σy²·(1 - 2r) + r²·Σx², since Σy² = Σxy.
+std::optional<double> RateVariance(const DollarSums& sums, double rate) {
+  if (sums.claims < 2) return std::nullopt;
+  const double residual_squares = std::max(
+      0.0, sums.denied_charge_squares * (1 - 2 * rate) + rate * rate * sums.charge_squares);
+  const double n = static_cast<double>(sums.claims);
+  return n / (n - 1) * residual_squares / (sums.charges * sums.charges);
+}
 
-std::optional<DollarTotals> SumDollars(std::span<const ClaimCharge> claims) {
-  DollarTotals totals;
-  for (const ClaimCharge& claim : claims) {
-    if (!std::isfinite(claim.charge) || claim.charge < 0) return std::nullopt;
-    ++totals.claims;
-    totals.charges += claim.charge;
-    if (claim.denied) {
-      ++totals.denied_claims;
-      totals.denied_charges += claim.charge;
-    }
-  }
-  if (totals.charges <= 0) return totals;
-  const double rate = totals.denied_charges / totals.charges;
-  totals.rate = rate;
-  if (totals.claims < 2) return totals;
-  // Ratio-estimator variance: the residual of each claim from the pooled rate.
-  double residual_squares = 0;
-  for (const ClaimCharge& claim : claims) {
-    const double residual = (claim.denied ? claim.charge : 0.0) - rate * claim.charge;
-    residual_squares += residual * residual;
-  }
-  const double n = static_cast<double>(totals.claims);
-  totals.rate_variance = n / (n - 1) * residual_squares / (totals.charges * totals.charges);
-  return totals;
+bool ValidSums(const DollarSums& sums) {
+  return sums.claims >= 0 && sums.denied_claims >= 0 && sums.denied_claims <= sums.claims &&
+         std::isfinite(sums.charges) && sums.charges >= 0 && std::isfinite(sums.denied_charges) &&
+         sums.denied_charges >= 0 && sums.denied_charges <= sums.charges * (1 + 1e-12) &&
+         std::isfinite(sums.charge_squares) && std::isfinite(sums.denied_charge_squares);
 }
 
 }  // namespace
 
+std::optional<DollarSums> SumDollars(std::span<const ClaimCharge> claims) {
+  DollarSums sums;
+  for (const ClaimCharge& claim : claims) {
+    if (!std::isfinite(claim.charge) || claim.charge < 0) return std::nullopt;
+    sums.Add(claim.charge, claim.denied);
+  }
+  return sums;
+}
+
+void DollarSums::Add(double charge, bool denied) {
+  ++claims;
+  charges += charge;
+  charge_squares += charge * charge;
+  if (denied) {
+    ++denied_claims;
+    denied_charges += charge;
+    denied_charge_squares += charge * charge;
+  }
+}
+
+DollarSums& DollarSums::operator+=(const DollarSums& other) {
+  claims += other.claims;
+  denied_claims += other.denied_claims;
+  charges += other.charges;
+  denied_charges += other.denied_charges;
+  charge_squares += other.charge_squares;
+  denied_charge_squares += other.denied_charge_squares;
+  return *this;
+}
+
 ExcessDollarsEstimate ExcessDeniedDollars(std::span<const ClaimCharge> group1,
                                           std::span<const ClaimCharge> group2, double confidence) {
+  const std::optional<DollarSums> sums1 = SumDollars(group1);
+  const std::optional<DollarSums> sums2 = SumDollars(group2);
+  if (!sums1 || !sums2) {
+    ExcessDollarsEstimate result;
+    result.confidence = confidence;
+    return result;
+  }
+  return ExcessDeniedDollars(*sums1, *sums2, confidence);
+}
+
+ExcessDollarsEstimate ExcessDeniedDollars(const DollarSums& group1, const DollarSums& group2,
+                                          double confidence) {
   ExcessDollarsEstimate result;
   result.confidence = confidence;
-  const std::optional<DollarTotals> totals1 = SumDollars(group1);
-  const std::optional<DollarTotals> totals2 = SumDollars(group2);
-  if (!totals1 || !totals2) return result;
-  result.insufficient_data = InsufficientData(totals1->claims, totals1->denied_claims) ||
-                             InsufficientData(totals2->claims, totals2->denied_claims);
-  result.denied_charges1 = totals1->denied_charges;
-  result.charges1 = totals1->charges;
-  result.rate1 = totals1->rate;
-  result.rate2 = totals2->rate;
-  if (!totals2->rate) return result;  // no reference rate to compare with
-  result.estimate = totals1->denied_charges - totals1->charges * *totals2->rate;
+  if (!ValidSums(group1) || !ValidSums(group2)) return result;
+  result.insufficient_data = InsufficientData(group1.claims, group1.denied_claims) ||
+                             InsufficientData(group2.claims, group2.denied_claims);
+  result.denied_charges1 = group1.denied_charges;
+  result.charges1 = group1.charges;
+  std::optional<double> variance1, variance2;
+  if (group1.charges > 0) {
+    result.rate1 = group1.denied_charges / group1.charges;
+    variance1 = RateVariance(group1, *result.rate1);
+  }
+  if (group2.charges > 0) {
+    result.rate2 = group2.denied_charges / group2.charges;
+    variance2 = RateVariance(group2, *result.rate2);
+  }
+  if (!result.rate2) return result;  // no reference rate to compare with
+  result.estimate = group1.denied_charges - group1.charges * *result.rate2;
   result.method = StatMethod::kDeltaMethodRatio;
   const std::optional<double> z = TwoSidedZ(confidence);
-  if (!z || !totals1->rate_variance || !totals2->rate_variance) return result;
-  const double se = totals1->charges * std::sqrt(*totals1->rate_variance + *totals2->rate_variance);
-  result.lower = std::max(-totals1->charges, *result.estimate - *z * se);
-  result.upper = std::min(totals1->charges, *result.estimate + *z * se);
+  if (!z || !variance1 || !variance2) return result;
+  const double se = group1.charges * std::sqrt(*variance1 + *variance2);
+  result.lower = std::max(-group1.charges, *result.estimate - *z * se);
+  result.upper = std::min(group1.charges, *result.estimate + *z * se);
   return result;
 }
 

@@ -175,6 +175,24 @@ ExcessDollarsEstimate ExcessDeniedDollars(std::span<const ClaimCharge> group1,
                                           std::span<const ClaimCharge> group2,
                                           double confidence = kDefaultConfidence);
 
+// The sufficient statistics of one group's claims for the dollar measures, additive across
+// claims, months and strata, so stored monthly aggregates can feed ExcessDeniedDollars.
+struct DollarSums {
+  int64_t claims = 0;
+  int64_t denied_claims = 0;
+  double charges = 0;                // Σx
+  double denied_charges = 0;         // Σy (y = x when denied, else 0)
+  double charge_squares = 0;         // Σx²
+  double denied_charge_squares = 0;  // Σy² = Σxy
+  void Add(double charge, bool denied);
+  DollarSums& operator+=(const DollarSums& other);
+};
+// nullopt when a charge is negative or not finite.
+std::optional<DollarSums> SumDollars(std::span<const ClaimCharge> claims);
+// The same estimate from sums (the variance expands Σ(y - r·x)² into the sums above).
+ExcessDollarsEstimate ExcessDeniedDollars(const DollarSums& group1, const DollarSums& group2,
+                                          double confidence = kDefaultConfidence);
+
 }  // namespace denialscope
 
 #endif  // DENIALSCOPE_ANALYTICS_STATS_H_

@@ -102,16 +102,17 @@ LogRankResult LogRankTest(std::span<const std::vector<SurvivalObservation>> grou
     int days;
     bool event;
     size_t group;
+    int count;
   };
   std::vector<Entry> entries;
   std::vector<double> at_risk(k, 0);
   result.insufficient_data = false;
   for (size_t j = 0; j < k; ++j) {
     LogRankGroup& g = result.groups[j];
-    g.n = static_cast<int>(groups[j].size());
     for (const SurvivalObservation& o : groups[j]) {
-      entries.push_back({o.days, o.event, j});
-      if (o.event) ++g.events;
+      entries.push_back({o.days, o.event, j, o.count});
+      g.n += o.count;
+      if (o.event) g.events += o.count;
     }
     g.observed = g.events;
     at_risk[j] = g.n;
@@ -131,8 +132,8 @@ LogRankResult LogRankTest(std::span<const std::vector<SurvivalObservation>> grou
     std::fill(events_now.begin(), events_now.end(), 0);
     std::fill(leaving_now.begin(), leaving_now.end(), 0);
     for (; i < entries.size() && entries[i].days == day; ++i) {
-      leaving_now[entries[i].group] += 1;
-      if (entries[i].event) events_now[entries[i].group] += 1;
+      leaving_now[entries[i].group] += entries[i].count;
+      if (entries[i].event) events_now[entries[i].group] += entries[i].count;
     }
     double n = 0;
     double d = 0;

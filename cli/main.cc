@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/analytics_commands.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "grpcpp/create_channel.h"
@@ -9,7 +10,7 @@
 
 namespace {
 
-constexpr char kUsage[] =
+constexpr char kUsageHead[] =
     R"(usage: denialscope [--server HOST:PORT] COMMAND ...
 
 commands:
@@ -26,15 +27,24 @@ commands:
   summary --practice NPI --from YYYY-MM --to YYYY-MM [--as-of YYYY-MM-DD]
           [--rule principal|any-pointed] [--json]
                                   per-cohort denial summary (M54.2 vs specific cervical)
+)";
 
+constexpr char kUsageTail[] = R"(
 The server address comes from --server, else DENIALSCOPE_SERVER, else 127.0.0.1:50051.
 )";
+
+// The whole help text: the commands above, the report commands, the tail.
+struct Usage {};
+std::ostream& operator<<(std::ostream& out, Usage) {
+  return out << kUsageHead << denialscope::cli::kAnalyticsUsage << kUsageTail;
+}
+constexpr Usage kUsage;
 
 }  // namespace
 
 int main(int argc, char** argv) {
   namespace cli = denialscope::cli;
-  absl::StatusOr<cli::Args> args = cli::ParseArgs(argc, argv, {"json", "help"});
+  absl::StatusOr<cli::Args> args = cli::ParseArgs(argc, argv, {"json", "help", "all"});
   if (!args.ok()) {
     std::cerr << "denialscope: " << args.status().message() << "\n" << kUsage;
     return cli::kExitUsage;
@@ -52,6 +62,11 @@ int main(int argc, char** argv) {
   if (command == "ingest") return cli::RunIngest(*args, channel, std::cout, std::cerr);
   if (command == "import") return cli::RunImport(*args, channel, std::cout, std::cerr);
   if (command == "summary") return cli::RunSummary(*args, channel, std::cout, std::cerr);
+  if (command == "compare") return cli::RunCompare(*args, channel, std::cout, std::cerr);
+  if (command == "trend") return cli::RunTrend(*args, channel, std::cout, std::cerr);
+  if (command == "reasons") return cli::RunReasons(*args, channel, std::cout, std::cerr);
+  if (command == "timeline") return cli::RunTimeline(*args, channel, std::cout, std::cerr);
+  if (command == "worklist") return cli::RunWorklist(*args, channel, std::cout, std::cerr);
   std::cerr << "denialscope: unknown command \"" << command << "\"\n" << kUsage;
   return cli::kExitUsage;
 }

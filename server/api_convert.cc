@@ -70,19 +70,6 @@ void SetRate(const Ratio& ratio, v1::Rate* out) {
   if (std::optional<double> value = ratio.Value(); value.has_value()) out->set_value(*value);
 }
 
-v1::CohortGroup GroupToProto(SummaryGroup group) {
-  switch (group) {
-    case SummaryGroup::kNonspecific:
-      return v1::COHORT_GROUP_NONSPECIFIC;
-    case SummaryGroup::kSpecific:
-      return v1::COHORT_GROUP_SPECIFIC;
-    case SummaryGroup::kFamily:
-      return v1::COHORT_GROUP_SPECIFIC_FAMILY;
-    case SummaryGroup::kNonCervical:
-      return v1::COHORT_GROUP_NON_CERVICAL;
-  }
-  return v1::COHORT_GROUP_UNSPECIFIED;
-}
 
 }  // namespace
 
@@ -278,6 +265,20 @@ std::optional<RemittanceEvent> RemittanceFromProto(const v1::RemittanceRecord& r
   return event;
 }
 
+v1::CohortGroup CohortGroupToProto(SummaryGroup group) {
+  switch (group) {
+    case SummaryGroup::kNonspecific:
+      return v1::COHORT_GROUP_NONSPECIFIC;
+    case SummaryGroup::kSpecific:
+      return v1::COHORT_GROUP_SPECIFIC;
+    case SummaryGroup::kFamily:
+      return v1::COHORT_GROUP_SPECIFIC_FAMILY;
+    case SummaryGroup::kNonCervical:
+      return v1::COHORT_GROUP_NON_CERVICAL;
+  }
+  return v1::COHORT_GROUP_UNSPECIFIED;
+}
+
 CohortRule CohortRuleFromProto(v1::CohortRule rule) {
   return rule == v1::COHORT_RULE_ANY_POINTED ? CohortRule::kAnyPointed : CohortRule::kPrincipal;
 }
@@ -286,7 +287,7 @@ void SummaryToProto(const DenialSummary& summary, v1::DenialSummary* out) {
   out->set_as_of_date(FormatIsoDate(summary.as_of));
   for (const CohortSummary& c : summary.cohorts) {
     v1::CohortSummary* row = out->add_cohorts();
-    row->set_group(GroupToProto(c.group));
+    row->set_group(CohortGroupToProto(c.group));
     row->set_family(c.family);
     row->set_display_name(c.display_name);
     row->set_claim_count(c.claim_count);

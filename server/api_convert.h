@@ -45,6 +45,7 @@ std::optional<RemittanceEvent> RemittanceFromProto(
     std::vector<FieldError>* errors);
 
 CohortRule CohortRuleFromProto(denialscope::v1::CohortRule rule);
+denialscope::v1::CohortGroup CohortGroupToProto(SummaryGroup group);
 void SummaryToProto(const DenialSummary& summary, denialscope::v1::DenialSummary* out);
 
 }  // namespace denialscope

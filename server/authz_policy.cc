@@ -31,6 +31,11 @@ constexpr MethodPolicy kPolicies[] = {
     {"IngestService.ImportFile", Scope::kIngest, "parent"},
 
     {"AnalyticsService.GetDenialSummary", Scope::kRead, "practice"},
+    {"AnalyticsService.CompareCohorts", Scope::kRead, "practice"},
+    {"AnalyticsService.GetTrend", Scope::kRead, "practice"},
+    {"AnalyticsService.ListDenialReasons", Scope::kRead, "practice"},
+    {"AnalyticsService.GetPaymentTimeline", Scope::kRead, "practice"},
+    {"AnalyticsService.ListDeniedClaims", Scope::kRead, "parent"},
 };
 
 }  // namespace

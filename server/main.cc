@@ -15,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "analytics/code_lists.h"
 #include "analytics/taxonomy.h"
 #include "server/call_log.h"
 #include "server/clock.h"
@@ -39,6 +40,10 @@ ABSL_FLAG(bool, allow_insecure, false,
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM/SIGINT, seconds in-flight calls get to finish.");
 ABSL_FLAG(bool, migrate_only, false, "Apply migrations and exit.");
+ABSL_FLAG(bool, rebuild_facts, false,
+          "Derive every practice's stored report facts and monthly aggregates again from the "
+          "raw claims and events with this build's code lists, then exit. Run it after the "
+          "code lists change; ingest keeps them current otherwise.");
 ABSL_FLAG(std::string, port_file, "",
           "When set, the bound port is written to this file once serving (for scripts).");
 
@@ -99,6 +104,25 @@ int Fail(absl::string_view what, const absl::Status& status) {
   return 1;
 }
 
+// Rebuilds the report facts of every practice, one practice (one transaction) at a time.
+absl::Status RebuildAllFacts(ClaimStore& store, LogSink& log, const Clock& clock) {
+  std::string after;
+  do {
+    absl::StatusOr<PracticePage> page = store.ListPractices(100, after);
+    if (!page.ok()) return page.status();
+    for (const Practice& practice : page->practices) {
+      const absl::Time start = clock.Now();
+      if (absl::Status status = store.RebuildFacts(practice); !status.ok()) return status;
+      log.Write(FormatLogLine(
+          clock.Now(), "rebuild_facts",
+          {{"practice", absl::StrCat("\"", practice.npi, "\"")},
+           {"seconds", absl::StrCat(absl::ToDoubleSeconds(clock.Now() - start))}}));
+    }
+    after = page->next_npi;
+  } while (!after.empty());
+  return absl::OkStatus();
+}
+
 int Run() {
   StderrLogSink log;
   SystemClock clock;
@@ -128,13 +152,25 @@ int Run() {
 
   absl::StatusOr<CohortTaxonomy> taxonomy = CohortTaxonomy::Builtin();
   if (!taxonomy.ok()) return Fail("taxonomy", taxonomy.status());
+  absl::StatusOr<CodeLists> code_lists = CodeLists::Builtin();
+  if (!code_lists.ok()) return Fail("code lists", code_lists.status());
+  absl::StatusOr<ProcedureFamilies> families = ProcedureFamilies::Builtin();
+  if (!families.ok()) return Fail("procedure families", families.status());
   PgOptions pg;
   pg.url = url;
   pg.pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  pg.code_lists = &*code_lists;
+  pg.procedure_families = &*families;
   absl::StatusOr<std::unique_ptr<ClaimStore>> store = OpenPgClaimStore(pg, &*taxonomy);
   if (!store.ok()) return Fail("database", store.status());
+  if (absl::GetFlag(FLAGS_rebuild_facts)) {
+    absl::Status rebuilt = RebuildAllFacts(**store, log, clock);
+    return rebuilt.ok() ? 0 : Fail("rebuilding facts", rebuilt);
+  }
 
   ServiceContext context{store->get(), &*taxonomy, &*hasher, &clock, &log};
+  context.code_lists = &*code_lists;
+  context.procedure_families = &*families;
   ServerOptions options;
   options.listen_address = listen;
   options.max_handler_threads = absl::GetFlag(FLAGS_max_handler_threads);

@@ -5,6 +5,7 @@
 
 #include "analytics/access_store.h"
 #include "analytics/claim_store.h"
+#include "analytics/code_lists.h"
 #include "analytics/taxonomy.h"
 #include "server/call_limiter.h"
 #include "server/call_log.h"
@@ -23,6 +24,10 @@ struct ServiceContext {
   AccessStore* access = nullptr;
   // Calls in flight per key; DenialscopeServer::Start provides one when this is null.
   CallLimiter* limiter = nullptr;
+  // Code lists and procedure families the measures use (with `taxonomy`); the compiled-in
+  // ones when null. Must be the lists the store derives its stored facts with.
+  const CodeLists* code_lists = nullptr;
+  const ProcedureFamilies* procedure_families = nullptr;
 };
 
 }  // namespace denialscope

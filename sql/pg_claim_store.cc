@@ -37,6 +37,7 @@
 #include "sql/pg_errors.h"
 #include "sql/pg_values.h"
 #include "sql/queries.h"
+#include "sql/report_facts.h"
 
 namespace denialscope {
 namespace {
@@ -279,8 +280,15 @@ absl::Status CheckPractice(pqxx::transaction_base& tx, const Practice& practice)
 class PgClaimStore : public ClaimStore {
  public:
   PgClaimStore(std::unique_ptr<ConnectionPool> pool, int pool_size,
-               const CohortTaxonomy* taxonomy)
-      : pool_(std::move(pool)), max_retries_(pool_size), taxonomy_(taxonomy) {}
+               const CohortTaxonomy* taxonomy, const CodeLists* code_lists,
+               const ProcedureFamilies* procedure_families)
+      : pool_(std::move(pool)),
+        max_retries_(pool_size),
+        taxonomy_(taxonomy),
+        measures_{*taxonomy,
+                  code_lists != nullptr ? *code_lists : BuiltinMeasureContext().code_lists,
+                  procedure_families != nullptr ? *procedure_families
+                                                : BuiltinMeasureContext().procedure_families} {}
 
   absl::StatusOr<Practice> CreatePractice(const std::string& npi,
                                           const std::string& display_name) override;
@@ -293,8 +301,21 @@ class PgClaimStore : public ClaimStore {
       const Practice& practice, absl::Span<const RemittanceEvent> events) override;
   absl::StatusOr<std::vector<ClaimHistory>> LoadClaims(const Practice& practice,
                                                        const ClaimQuery& query) override;
+  absl::StatusOr<std::optional<FactCells>> LoadFactCells(const Practice& practice,
+                                                         const FactsRequest& request,
+                                                         int kinds) override;
+  absl::StatusOr<std::optional<std::vector<ClaimFacts>>> LoadFacts(
+      const Practice& practice, const FactsRequest& request) override;
+  absl::StatusOr<std::optional<std::vector<ClaimFacts>>> ListDeniedFacts(
+      const Practice& practice, const WorklistRequest& request) override;
+  absl::Status RebuildFacts(const Practice& practice) override;
 
  private:
+  // Runs `read` (pqxx::transaction_base& -> StatusOr<T>) in one read-only snapshot after
+  // checking the practice.
+  template <typename T, typename Read>
+  absl::StatusOr<T> ReadSnapshot(absl::string_view what, const Practice& practice, Read&& read);
+
   // Runs `fn` (which returns absl::Status) on a leased connection, mapping exceptions. A
   // connection found broken is discarded and `fn` runs again on another: a transaction that
   // failed with a broken connection was never committed (an unknown commit is
@@ -327,6 +348,7 @@ class PgClaimStore : public ClaimStore {
   std::unique_ptr<ConnectionPool> pool_;
   const int max_retries_;  // on broken connections
   const CohortTaxonomy* taxonomy_;
+  const MeasureContext measures_;  // derives the stored report facts
 };
 
 absl::StatusOr<Practice> PgClaimStore::CreatePractice(const std::string& npi,
@@ -472,12 +494,20 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestClaimsTx(
     active_keys.emplace_back(history.claim.payer_id, history.claim.claim_id);
   }
   KeyArrays active = pg::ToKeyArrays(active_keys);
+  // Remarks too: the report facts' denial reasons read them (N115 makes CO-11 medical
+  // necessity).
   DS_RETURN_IF_ERROR(pg::LoadEventRows(
       tx, q::kLoadByKey, practice_id,
       LoadFilter{active.payer_ids.Literal(), active.claim_ids.Literal()}, histories,
-      /*with_remarks=*/false));
+      /*with_remarks=*/true));
   DS_RETURN_IF_ERROR(
       pg::WriteFacts(tx, practice_id, stale_facts, histories.claims, *taxonomy_));
+  std::vector<ClaimKey> changed_keys;
+  for (const ClaimKey& key : keys) {
+    if (stored_claims[key].changed) changed_keys.push_back(key);
+  }
+  DS_RETURN_IF_ERROR(
+      pg::UpdateReportFacts(tx, practice_id, changed_keys, histories.claims, measures_));
   return results;
 }
 
@@ -560,20 +590,17 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestRemittancesTx(
   }
   if (matched_keys.empty()) return results;
 
-  // The matched claims did not change, so only the outcome part of their facts does: load
-  // every event of theirs (no claim rows needed) and re-derive it.
+  // The matched claims did not change, so only the outcome part of their claim_facts does;
+  // their report facts are derived again whole (claims with every event and remark).
   KeyArrays matched = pg::ToKeyArrays(matched_keys);
   LoadFilter filter{matched.payer_ids.Literal(), matched.claim_ids.Literal()};
   Histories histories;
-  for (const ClaimKey& key : matched_keys) {
-    Claim claim;
-    claim.payer_id = key.first;
-    claim.claim_id = key.second;
-    histories.Add(std::move(claim));
-  }
+  DS_RETURN_IF_ERROR(pg::LoadClaimRows(tx, q::kLoadByKey, practice_id, filter, histories));
   DS_RETURN_IF_ERROR(pg::LoadEventRows(tx, q::kLoadByKey, practice_id, filter, histories,
-                                       /*with_remarks=*/false));
+                                       /*with_remarks=*/true));
   pg::UpdateFactOutcomes(tx, practice_id, histories.claims);
+  DS_RETURN_IF_ERROR(
+      pg::UpdateReportFacts(tx, practice_id, matched_keys, histories.claims, measures_));
   return results;
 }
 
@@ -597,6 +624,62 @@ absl::StatusOr<std::vector<ClaimHistory>> PgClaimStore::LoadClaims(const Practic
   });
   if (!status.ok()) return status;
   return claims;
+}
+
+template <typename T, typename Read>
+absl::StatusOr<T> PgClaimStore::ReadSnapshot(absl::string_view what, const Practice& practice,
+                                             Read&& read) {
+  T value;
+  absl::Status status = Run(what, [&](pqxx::connection& c) -> absl::Status {
+    // One snapshot: the horizon check and the rows it vouches for agree.
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c);
+    DS_RETURN_IF_ERROR(CheckPractice(tx, practice));
+    DS_ASSIGN_OR_RETURN(value, read(tx));
+    tx.commit();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return value;
+}
+
+absl::StatusOr<std::optional<FactCells>> PgClaimStore::LoadFactCells(
+    const Practice& practice, const FactsRequest& request, int kinds) {
+  return ReadSnapshot<std::optional<FactCells>>(
+      "reading report cells", practice, [&](pqxx::transaction_base& tx) {
+        return pg::ReadFactCells(tx, practice.practice_id, request, kinds);
+      });
+}
+
+absl::StatusOr<std::optional<std::vector<ClaimFacts>>> PgClaimStore::LoadFacts(
+    const Practice& practice, const FactsRequest& request) {
+  return ReadSnapshot<std::optional<std::vector<ClaimFacts>>>(
+      "reading report facts", practice, [&](pqxx::transaction_base& tx) {
+        return pg::ReadFacts(tx, practice.practice_id, request);
+      });
+}
+
+absl::StatusOr<std::optional<std::vector<ClaimFacts>>> PgClaimStore::ListDeniedFacts(
+    const Practice& practice, const WorklistRequest& request) {
+  return ReadSnapshot<std::optional<std::vector<ClaimFacts>>>(
+      "reading the worklist", practice, [&](pqxx::transaction_base& tx) {
+        return pg::ReadWorklist(tx, practice.practice_id, request);
+      });
+}
+
+absl::Status PgClaimStore::RebuildFacts(const Practice& practice) {
+  return Run("rebuilding report facts", [&](pqxx::connection& c) -> absl::Status {
+    pqxx::work tx(c);
+    DS_RETURN_IF_ERROR(CheckPractice(tx, practice));
+    // Every claim-key lock of the practice: no batch changes its claims meanwhile.
+    PgArray locks;
+    for (int64_t bucket = 0; bucket < kLockBucketsPerPractice; ++bucket) {
+      locks.AddInt(practice.practice_id * kLockBucketsPerPractice + bucket);
+    }
+    tx.exec_params(q::kLockClaimKeys, locks.Literal());
+    DS_RETURN_IF_ERROR(pg::RebuildReportFacts(tx, practice.practice_id, measures_));
+    tx.commit();
+    return absl::OkStatus();
+  });
 }
 
 absl::Status CheckSchema(pqxx::connection& connection) {
@@ -632,7 +715,8 @@ absl::StatusOr<std::unique_ptr<ClaimStore>> OpenPgClaimStore(const PgOptions& op
     }
   }
   return std::unique_ptr<ClaimStore>(
-      new PgClaimStore(std::move(pool), options.pool_size, taxonomy));
+      new PgClaimStore(std::move(pool), options.pool_size, taxonomy, options.code_lists,
+                       options.procedure_families));
 }
 
 }  // namespace denialscope

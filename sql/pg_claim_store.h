@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "analytics/claim_store.h"
+#include "analytics/code_lists.h"
 #include "analytics/taxonomy.h"
 
 namespace denialscope {
@@ -20,6 +21,10 @@ struct PgOptions {
   int pool_size = 8;  // connections opened lazily, never more than this
   absl::Duration acquire_timeout = absl::Seconds(10);  // waiting for a free connection
   absl::Duration statement_timeout = absl::Seconds(30);  // SET statement_timeout per session
+  // The lists stored report facts are derived with (the compiled-in ones when null); they
+  // must outlive the store. After changing them, rebuild the facts (RebuildFacts).
+  const CodeLists* code_lists = nullptr;
+  const ProcedureFamilies* procedure_families = nullptr;
 };
 
 // Applies every embedded migration (sql/migrations/NNNN_name.sql) not yet recorded in

@@ -1,0 +1,524 @@
+// Stored facts and cells of the analytics engine; see report_facts.h.
+#include "sql/report_facts.h"
+
+#include <algorithm>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "analytics/status_macros.h"
+#include "sql/pg_values.h"
+#include "sql/report_queries.h"
+
+namespace denialscope::pg {
+namespace {
+
+namespace q = queries;
+
+constexpr int kServiceBasis = 1;
+constexpr int kAdjudicationBasis = 2;
+
+int BasisNumber(PeriodBasis basis) {
+  return basis == PeriodBasis::kAdjudicationMonth ? kAdjudicationBasis : kServiceBasis;
+}
+
+// NULL for COPY is a null pointer; `storage` keeps the text alive.
+const char* DateOrNull(const std::optional<Day>& day, std::string& storage) {
+  if (!day.has_value()) return nullptr;
+  storage = FormatDate(*day);
+  return storage.c_str();
+}
+const char* IntOrNull(const std::optional<int>& value, std::string& storage) {
+  if (!value.has_value()) return nullptr;
+  storage = absl::StrCat(*value);
+  return storage.c_str();
+}
+
+void CopyFacts(pqxx::work& tx, int64_t practice_id, const std::vector<ClaimFacts>& facts) {
+  if (facts.empty()) return;
+  const q::CopyTarget& target = q::kCopyReportFacts;
+  pqxx::stream_to stream(tx, target.table,
+                         std::vector<std::string>(target.columns.begin(), target.columns.end()));
+  std::string d[5], n[5];
+  for (const ClaimFacts& f : facts) {
+    stream << std::make_tuple(
+        practice_id, f.payer_id, f.claim_id, std::string(CohortId(f.cohort)),
+        f.diagnosis_family, f.diagnosis_code, f.procedure_family, f.procedure_code,
+        f.rendering_npi, f.place_of_service, f.replacement, TextArrayLiteral(f.procedure_codes),
+        TextArrayLiteral(f.diagnoses), FormatDate(f.service_date),
+        DateOrNull(f.submission_date, d[0]), DateOrNull(f.received_date, d[1]),
+        DateOrNull(f.initial_adjudication_date, d[2]),
+        DateOrNull(f.final_adjudication_date, d[3]), DateOrNull(f.first_payment_date, d[4]),
+        f.adjudicated, f.initially_denied, f.finally_denied, f.initial_partial_denial,
+        f.final_partial_denial, f.overturned, f.clean, f.paid, f.open, f.charge_cents,
+        f.net_paid_cents, f.line_count, f.line_charge_cents, f.initially_denied_lines,
+        f.initially_denied_line_charge_cents, f.finally_denied_lines,
+        f.finally_denied_line_charge_cents, f.overturned_lines, f.overturned_line_charge_cents,
+        IntOrNull(f.submission_lag_days, n[0]), IntOrNull(f.turnaround_days, n[1]),
+        IntOrNull(f.days_to_payment, n[2]), IntOrNull(f.receipt_to_payment_days, n[3]),
+        IntOrNull(f.receipt_to_adjudication_days, n[4]),
+        static_cast<int>(f.initial_denial_category), f.initial_denial_carc,
+        f.initial_denial_rarc, static_cast<int>(f.final_denial_category), f.final_denial_carc,
+        f.final_denial_rarc);
+  }
+  stream.complete();
+}
+
+absl::StatusOr<std::optional<int>> OptionalInt(const pqxx::field& field) {
+  if (field.is_null()) return std::optional<int>();
+  DS_ASSIGN_OR_RETURN(int64_t value, ParseInt(field));
+  return std::optional<int>(static_cast<int>(value));
+}
+
+template <typename T>
+absl::Status IntInto(const pqxx::field& field, T& out) {
+  DS_ASSIGN_OR_RETURN(int64_t value, ParseInt(field));
+  out = static_cast<T>(value);
+  return absl::OkStatus();
+}
+
+// One row of DS_REPORT_FACT_COLUMNS as the facts of all events (as of kAllEventsAsOf).
+absl::StatusOr<ClaimFacts> ParseFact(const pqxx::row& row) {
+  ClaimFacts f;
+  f.payer_id = row[0].c_str();
+  f.claim_id = row[1].c_str();
+  std::optional<Cohort> cohort = ParseCohortId(row[2].c_str());
+  if (!cohort.has_value()) {
+    return absl::InternalError(absl::StrCat("unexpected cohort '", row[2].c_str(), "'"));
+  }
+  f.cohort = *cohort;
+  f.diagnosis_family = row[3].c_str();
+  f.diagnosis_code = row[4].c_str();
+  f.procedure_family = row[5].c_str();
+  f.procedure_code = row[6].c_str();
+  f.rendering_npi = row[7].c_str();
+  f.place_of_service = row[8].c_str();
+  f.replacement = ParseBool(row[9]);
+  f.procedure_codes = ParseTextArray(row[10]);
+  f.diagnoses = ParseTextArray(row[11]);
+  DS_ASSIGN_OR_RETURN(f.service_date, ParseDate(row[12].c_str()));
+  DS_ASSIGN_OR_RETURN(f.submission_date, ParseOptionalDate(row[13]));
+  DS_ASSIGN_OR_RETURN(f.received_date, ParseOptionalDate(row[14]));
+  DS_ASSIGN_OR_RETURN(f.initial_adjudication_date, ParseOptionalDate(row[15]));
+  DS_ASSIGN_OR_RETURN(f.final_adjudication_date, ParseOptionalDate(row[16]));
+  DS_ASSIGN_OR_RETURN(f.first_payment_date, ParseOptionalDate(row[17]));
+  f.served = true;
+  f.adjudicated = ParseBool(row[18]);
+  f.initially_denied = ParseBool(row[19]);
+  f.finally_denied = ParseBool(row[20]);
+  f.initial_partial_denial = ParseBool(row[21]);
+  f.final_partial_denial = ParseBool(row[22]);
+  f.overturned = ParseBool(row[23]);
+  f.clean = ParseBool(row[24]);
+  f.paid = ParseBool(row[25]);
+  f.open = ParseBool(row[26]);
+  DS_RETURN_IF_ERROR(IntInto(row[27], f.charge_cents));
+  DS_RETURN_IF_ERROR(IntInto(row[28], f.net_paid_cents));
+  DS_RETURN_IF_ERROR(IntInto(row[29], f.line_count));
+  DS_RETURN_IF_ERROR(IntInto(row[30], f.line_charge_cents));
+  DS_RETURN_IF_ERROR(IntInto(row[31], f.initially_denied_lines));
+  DS_RETURN_IF_ERROR(IntInto(row[32], f.initially_denied_line_charge_cents));
+  DS_RETURN_IF_ERROR(IntInto(row[33], f.finally_denied_lines));
+  DS_RETURN_IF_ERROR(IntInto(row[34], f.finally_denied_line_charge_cents));
+  DS_RETURN_IF_ERROR(IntInto(row[35], f.overturned_lines));
+  DS_RETURN_IF_ERROR(IntInto(row[36], f.overturned_line_charge_cents));
+  DS_ASSIGN_OR_RETURN(f.submission_lag_days, OptionalInt(row[37]));
+  DS_ASSIGN_OR_RETURN(f.turnaround_days, OptionalInt(row[38]));
+  DS_ASSIGN_OR_RETURN(f.days_to_payment, OptionalInt(row[39]));
+  DS_ASSIGN_OR_RETURN(f.receipt_to_payment_days, OptionalInt(row[40]));
+  DS_ASSIGN_OR_RETURN(f.receipt_to_adjudication_days, OptionalInt(row[41]));
+  DS_RETURN_IF_ERROR(IntInto(row[42], f.initial_denial_category));
+  f.initial_denial_carc = row[43].c_str();
+  f.initial_denial_rarc = row[44].c_str();
+  DS_RETURN_IF_ERROR(IntInto(row[45], f.final_denial_category));
+  f.final_denial_carc = row[46].c_str();
+  f.final_denial_rarc = row[47].c_str();
+  if (f.paid) f.survival_days = f.days_to_payment.value_or(0);
+  return RebaseFacts(std::move(f), kAllEventsAsOf);
+}
+
+absl::StatusOr<std::vector<ClaimFacts>> ParseFacts(const pqxx::result& rows, Day as_of) {
+  std::vector<ClaimFacts> facts;
+  facts.reserve(rows.size());
+  for (const pqxx::row& row : rows) {
+    DS_ASSIGN_OR_RETURN(ClaimFacts f, ParseFact(row));
+    facts.push_back(RebaseFacts(std::move(f), as_of));
+  }
+  return facts;
+}
+
+template <typename Values>
+std::string NumberArray(const Values& values) {
+  PgArray array;
+  for (auto v : values) {
+    if constexpr (std::is_floating_point_v<decltype(v)>) {
+      array.AddDouble(v);
+    } else {
+      array.AddInt(v);
+    }
+  }
+  return array.Literal();
+}
+
+// The elements of a numeric array field, parsed with absl's SimpleAtoi / SimpleAtod.
+template <typename T>
+absl::StatusOr<std::vector<T>> ParseNumberArray(const pqxx::field& field) {
+  std::vector<T> values;
+  for (const std::string& text : ParseTextArray(field)) {
+    T value = 0;
+    bool parsed = false;
+    if constexpr (std::is_floating_point_v<T>) {
+      parsed = absl::SimpleAtod(text, &value);
+    } else {
+      parsed = absl::SimpleAtoi(text, &value);
+    }
+    if (!parsed) {
+      return absl::InternalError(absl::StrCat("unexpected number in ", field.name(), ": '",
+                                              text, "'"));
+    }
+    values.push_back(value);
+  }
+  return values;
+}
+
+// The key columns every cell kind shares: basis, month, cohort, family.
+struct CellKeyArrays {
+  PgArray basis, month, cohort, family;
+  void Add(int basis_number, absl::CivilMonth m, const CohortLeaf& leaf) {
+    basis.AddInt(basis_number);
+    month.AddDate(Day(m));
+    cohort.AddText(std::string(CohortId(leaf.cohort)));
+    family.AddText(leaf.family);
+  }
+};
+
+// Adds the cells of both bases to the stored ones.
+void UpsertCells(pqxx::work& tx, int64_t practice_id,
+                 const std::vector<std::pair<int, FactCells>>& by_basis) {
+  {
+    CellKeyArrays keys;
+    PgArray payers, families, counts, squares;
+    for (const auto& [basis, cells] : by_basis) {
+      for (const CountCell& c : cells.counts) {
+        keys.Add(basis, c.month, c.leaf);
+        payers.AddText(c.payer_id);
+        families.AddText(c.procedure_family);
+        counts.AddText(NumberArray(CountsToVector(c.counts)));
+        squares.AddText(NumberArray(SquaresToVector(c.squares)));
+      }
+    }
+    if (payers.size() > 0) {
+      tx.exec_params(q::kUpsertCountCells, practice_id, keys.basis.Literal(),
+                     keys.month.Literal(), keys.cohort.Literal(), keys.family.Literal(),
+                     payers.Literal(), families.Literal(), counts.Literal(), squares.Literal());
+    }
+  }
+  {
+    CellKeyArrays keys;
+    PgArray stages, categories, carcs, rarcs, claims, charges;
+    for (const auto& [basis, cells] : by_basis) {
+      for (const ReasonCell& c : cells.reasons) {
+        keys.Add(basis, c.month, c.leaf);
+        stages.AddInt(static_cast<int>(c.stage));
+        categories.AddInt(static_cast<int>(c.category));
+        carcs.AddText(c.carc);
+        rarcs.AddText(c.rarc);
+        claims.AddInt(c.claims);
+        charges.AddInt(c.charge_cents);
+      }
+    }
+    if (claims.size() > 0) {
+      tx.exec_params(q::kUpsertReasonCells, practice_id, keys.basis.Literal(),
+                     keys.month.Literal(), keys.cohort.Literal(), keys.family.Literal(),
+                     stages.Literal(), categories.Literal(), carcs.Literal(), rarcs.Literal(),
+                     claims.Literal(), charges.Literal());
+    }
+  }
+  {
+    CellKeyArrays keys;
+    PgArray paid, days, claims, open, open_charges;
+    for (const auto& [basis, cells] : by_basis) {
+      for (const TimeCell& c : cells.times) {
+        keys.Add(basis, c.month, c.leaf);
+        paid.AddBool(c.paid);
+        days.AddInt(c.day);
+        claims.AddInt(c.claims);
+        open.AddInt(c.open);
+        open_charges.AddInt(c.open_charge_cents);
+      }
+    }
+    if (claims.size() > 0) {
+      tx.exec_params(q::kUpsertTimeCells, practice_id, keys.basis.Literal(),
+                     keys.month.Literal(), keys.cohort.Literal(), keys.family.Literal(),
+                     paid.Literal(), days.Literal(), claims.Literal(), open.Literal(),
+                     open_charges.Literal());
+    }
+  }
+  {
+    CellKeyArrays keys;
+    PgArray dates, received, owed, paid_within, adjudicated_within;
+    for (const auto& [basis, cells] : by_basis) {
+      for (const ReceiptCell& c : cells.receipts) {
+        keys.Add(basis, c.month, c.leaf);
+        dates.AddDate(c.received_date);
+        received.AddInt(c.received);
+        owed.AddInt(c.owed);
+        paid_within.AddText(NumberArray(c.paid_within));
+        adjudicated_within.AddText(NumberArray(c.adjudicated_within));
+      }
+    }
+    if (received.size() > 0) {
+      tx.exec_params(q::kUpsertReceiptCells, practice_id, keys.basis.Literal(),
+                     keys.month.Literal(), keys.cohort.Literal(), keys.family.Literal(),
+                     dates.Literal(), received.Literal(), owed.Literal(),
+                     paid_within.Literal(), adjudicated_within.Literal());
+    }
+  }
+}
+
+// True when stored facts answer as of `as_of`: nothing stored, or the horizon is not later.
+absl::StatusOr<bool> StoredFactsAnswer(pqxx::transaction_base& tx, int64_t practice_id,
+                                       Day as_of) {
+  pqxx::result rows = tx.exec_params(q::kSelectHorizon, practice_id);
+  if (rows.empty()) return true;
+  DS_ASSIGN_OR_RETURN(Day horizon, ParseDate(rows[0][0].c_str()));
+  return horizon <= as_of;
+}
+
+std::pair<Day, Day> PeriodDays(const MonthRange& months) {
+  const absl::CivilMonth first = months.first.value_or(absl::CivilMonth(1900, 1));
+  const absl::CivilMonth last = months.last.value_or(absl::CivilMonth(9999, 11));
+  return {Day(first), Day(last + 1) - 1};
+}
+
+absl::StatusOr<std::pair<absl::CivilMonth, CohortLeaf>> ParseCellKey(const pqxx::row& row) {
+  DS_ASSIGN_OR_RETURN(Day month, ParseDate(row[0].c_str()));
+  std::optional<Cohort> cohort = ParseCohortId(row[1].c_str());
+  if (!cohort.has_value()) {
+    return absl::InternalError(absl::StrCat("unexpected cohort '", row[1].c_str(), "'"));
+  }
+  return std::make_pair(absl::CivilMonth(month), CohortLeaf{*cohort, row[2].c_str()});
+}
+
+// The latest date the facts of `histories` depend on: their claims' and events' dates.
+std::optional<Day> LatestOf(const std::vector<ClaimHistory>& histories) {
+  std::optional<Day> latest;
+  for (const ClaimHistory& history : histories) {
+    Day day = LatestDate(history.claim);
+    for (const RemittanceEvent& event : history.events) day = std::max(day, LatestDate(event));
+    if (!latest.has_value() || *latest < day) latest = day;
+  }
+  return latest;
+}
+
+std::string TextArray(const std::vector<std::string>& values) {
+  return TextArrayLiteral(values);
+}
+
+}  // namespace
+
+absl::Status UpdateReportFacts(pqxx::work& tx, int64_t practice_id,
+                               const std::vector<ClaimKey>& keys,
+                               const std::vector<ClaimHistory>& histories,
+                               const MeasureContext& context) {
+  CellBuilder service(PeriodBasis::kServiceMonth);
+  CellBuilder adjudication(PeriodBasis::kAdjudicationMonth);
+  if (!keys.empty()) {
+    KeyArrays arrays = ToKeyArrays(keys);
+    pqxx::result old_rows = tx.exec_params(q::kSelectReportFactsByKey, practice_id,
+                                           arrays.payer_ids.Literal(), arrays.claim_ids.Literal());
+    for (const pqxx::row& row : old_rows) {
+      DS_ASSIGN_OR_RETURN(ClaimFacts old, ParseFact(row));
+      service.Add(old, -1);
+      adjudication.Add(old, -1);
+    }
+    if (!old_rows.empty()) {
+      tx.exec_params(q::kDeleteReportFactsByKey, practice_id, arrays.payer_ids.Literal(),
+                     arrays.claim_ids.Literal());
+    }
+  }
+  const std::vector<ClaimFacts> facts = ComputeAllClaimFacts(histories, kAllEventsAsOf, context);
+  for (const ClaimFacts& f : facts) {
+    service.Add(f);
+    adjudication.Add(f);
+  }
+  CopyFacts(tx, practice_id, facts);
+  UpsertCells(tx, practice_id,
+              {{kServiceBasis, std::move(service).Finish()},
+               {kAdjudicationBasis, std::move(adjudication).Finish()}});
+  if (std::optional<Day> latest = LatestOf(histories); latest.has_value()) {
+    tx.exec_params(q::kRaiseHorizon, practice_id, FormatDate(*latest));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RebuildReportFacts(pqxx::work& tx, int64_t practice_id,
+                                const MeasureContext& context) {
+  for (const char* statement : {q::kDeleteReportFacts, q::kDeleteCountCells,
+                                q::kDeleteReasonCells, q::kDeleteTimeCells,
+                                q::kDeleteReceiptCells}) {
+    tx.exec_params(statement, practice_id);
+  }
+  CellBuilder service(PeriodBasis::kServiceMonth);
+  CellBuilder adjudication(PeriodBasis::kAdjudicationMonth);
+  std::optional<Day> horizon;
+  pqxx::result months = tx.exec_params(q::kSelectPracticeServiceMonths, practice_id);
+  for (const pqxx::row& row : months) {
+    DS_ASSIGN_OR_RETURN(Day first, ParseDate(row[0].c_str()));
+    const Day last = Day(absl::CivilMonth(first) + 1) - 1;
+    Histories histories;
+    const LoadFilter filter{FormatDate(first), FormatDate(last)};
+    DS_RETURN_IF_ERROR(
+        LoadClaimRows(tx, q::kLoadByServiceDate, practice_id, filter, histories));
+    DS_RETURN_IF_ERROR(
+        LoadEventRows(tx, q::kLoadByServiceDate, practice_id, filter, histories));
+    if (std::optional<Day> latest = LatestOf(histories.claims);
+        latest.has_value() && (!horizon.has_value() || *horizon < *latest)) {
+      horizon = latest;
+    }
+    const std::vector<ClaimFacts> facts =
+        ComputeAllClaimFacts(histories.claims, kAllEventsAsOf, context);
+    for (const ClaimFacts& f : facts) {
+      service.Add(f);
+      adjudication.Add(f);
+    }
+    CopyFacts(tx, practice_id, facts);
+  }
+  UpsertCells(tx, practice_id,
+              {{kServiceBasis, std::move(service).Finish()},
+               {kAdjudicationBasis, std::move(adjudication).Finish()}});
+  if (horizon.has_value()) tx.exec_params(q::kSetHorizon, practice_id, FormatDate(*horizon));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& tx,
+                                                       int64_t practice_id,
+                                                       const FactsRequest& request,
+                                                       int kinds) {
+  DS_RETURN_IF_ERROR(CheckCellsCanServe(request.selection.filters, kinds));
+  DS_ASSIGN_OR_RETURN(bool answers, StoredFactsAnswer(tx, practice_id, request.as_of));
+  if (!answers) return std::optional<FactCells>();
+  const auto [first, last] = PeriodDays(request.selection.months);
+  const int basis = BasisNumber(request.selection.basis);
+  const std::string from = FormatDate(Day(absl::CivilMonth(first)));
+  const std::string to = FormatDate(Day(absl::CivilMonth(last)));
+  FactCells cells;
+  if (kinds & kCountCells) {
+    pqxx::result rows = tx.exec_params(
+        q::kSelectCountCells, practice_id, basis, from, to,
+        TextArray(request.selection.filters.payer_ids),
+        TextArray(request.selection.filters.procedure_families));
+    cells.counts.reserve(rows.size());
+    for (const pqxx::row& row : rows) {
+      CountCell cell;
+      DS_ASSIGN_OR_RETURN(std::tie(cell.month, cell.leaf), ParseCellKey(row));
+      cell.payer_id = row[3].c_str();
+      cell.procedure_family = row[4].c_str();
+      DS_ASSIGN_OR_RETURN(std::vector<int64_t> counts, ParseNumberArray<int64_t>(row[5]));
+      // A cell whose claims all moved elsewhere stays stored with zeros.
+      if (std::all_of(counts.begin(), counts.end(), [](int64_t v) { return v == 0; })) continue;
+      DS_ASSIGN_OR_RETURN(cell.counts, CountsFromVector(counts));
+      DS_ASSIGN_OR_RETURN(std::vector<double> squares, ParseNumberArray<double>(row[6]));
+      DS_ASSIGN_OR_RETURN(cell.squares, SquaresFromVector(squares));
+      cells.counts.push_back(std::move(cell));
+    }
+  }
+  if (kinds & kReasonCells) {
+    pqxx::result rows = tx.exec_params(q::kSelectReasonCells, practice_id, basis, from, to);
+    for (const pqxx::row& row : rows) {
+      ReasonCell cell;
+      DS_ASSIGN_OR_RETURN(std::tie(cell.month, cell.leaf), ParseCellKey(row));
+      DS_RETURN_IF_ERROR(IntInto(row[3], cell.stage));
+      DS_RETURN_IF_ERROR(IntInto(row[4], cell.category));
+      cell.carc = row[5].c_str();
+      cell.rarc = row[6].c_str();
+      DS_RETURN_IF_ERROR(IntInto(row[7], cell.claims));
+      DS_RETURN_IF_ERROR(IntInto(row[8], cell.charge_cents));
+      cells.reasons.push_back(std::move(cell));
+    }
+  }
+  if (kinds & kTimeCells) {
+    pqxx::result rows = tx.exec_params(q::kSelectTimeCells, practice_id, basis, from, to);
+    cells.times.reserve(rows.size());
+    for (const pqxx::row& row : rows) {
+      TimeCell cell;
+      DS_ASSIGN_OR_RETURN(std::tie(cell.month, cell.leaf), ParseCellKey(row));
+      cell.paid = ParseBool(row[3]);
+      DS_RETURN_IF_ERROR(IntInto(row[4], cell.day));
+      DS_RETURN_IF_ERROR(IntInto(row[5], cell.claims));
+      DS_RETURN_IF_ERROR(IntInto(row[6], cell.open));
+      DS_RETURN_IF_ERROR(IntInto(row[7], cell.open_charge_cents));
+      cells.times.push_back(std::move(cell));
+    }
+  }
+  if (kinds & kReceiptCells) {
+    pqxx::result rows = tx.exec_params(q::kSelectReceiptCells, practice_id, basis, from, to);
+    cells.receipts.reserve(rows.size());
+    for (const pqxx::row& row : rows) {
+      ReceiptCell cell;
+      DS_ASSIGN_OR_RETURN(std::tie(cell.month, cell.leaf), ParseCellKey(row));
+      DS_ASSIGN_OR_RETURN(cell.received_date, ParseDate(row[3].c_str()));
+      DS_RETURN_IF_ERROR(IntInto(row[4], cell.received));
+      DS_RETURN_IF_ERROR(IntInto(row[5], cell.owed));
+      DS_ASSIGN_OR_RETURN(std::vector<int64_t> paid, ParseNumberArray<int64_t>(row[6]));
+      DS_ASSIGN_OR_RETURN(std::vector<int64_t> adjudicated, ParseNumberArray<int64_t>(row[7]));
+      if (paid.size() != kPromptPayDays.size() || adjudicated.size() != kPromptPayDays.size()) {
+        return absl::InternalError("stored prompt-pay cells have the wrong width");
+      }
+      std::copy(paid.begin(), paid.end(), cell.paid_within.begin());
+      std::copy(adjudicated.begin(), adjudicated.end(), cell.adjudicated_within.begin());
+      cells.receipts.push_back(std::move(cell));
+    }
+  }
+  return std::optional<FactCells>(std::move(cells));
+}
+
+absl::StatusOr<std::optional<std::vector<ClaimFacts>>> ReadFacts(pqxx::transaction_base& tx,
+                                                                 int64_t practice_id,
+                                                                 const FactsRequest& request) {
+  DS_ASSIGN_OR_RETURN(bool answers, StoredFactsAnswer(tx, practice_id, request.as_of));
+  if (!answers) return std::optional<std::vector<ClaimFacts>>();
+  const auto [first, last] = PeriodDays(request.selection.months);
+  const MeasureFilters& filters = request.selection.filters;
+  pqxx::result rows = tx.exec_params(
+      request.selection.basis == PeriodBasis::kAdjudicationMonth
+          ? q::kSelectFactsByAdjudicationDate
+          : q::kSelectFactsByServiceDate,
+      practice_id, FormatDate(first), FormatDate(last), TextArray(filters.payer_ids),
+      TextArray(filters.procedure_families), TextArray(filters.rendering_npis),
+      TextArray(filters.places_of_service));
+  DS_ASSIGN_OR_RETURN(std::vector<ClaimFacts> facts, ParseFacts(rows, request.as_of));
+  return std::optional<std::vector<ClaimFacts>>(std::move(facts));
+}
+
+absl::StatusOr<std::optional<std::vector<ClaimFacts>>> ReadWorklist(
+    pqxx::transaction_base& tx, int64_t practice_id, const WorklistRequest& request) {
+  const FactsRequest& facts_request = request.facts;
+  DS_ASSIGN_OR_RETURN(bool answers, StoredFactsAnswer(tx, practice_id, facts_request.as_of));
+  if (!answers) return std::optional<std::vector<ClaimFacts>>();
+  const auto [first, last] = PeriodDays(facts_request.selection.months);
+  const MeasureFilters& filters = facts_request.selection.filters;
+  std::vector<std::string> cohorts;
+  for (Cohort cohort : request.filter.cohorts) cohorts.emplace_back(CohortId(cohort));
+  PgArray categories;
+  for (DenialCategory category : request.filter.categories) {
+    categories.AddInt(static_cast<int>(category));
+  }
+  const WorklistPosition after = request.after.value_or(WorklistPosition{});
+  pqxx::result rows = tx.exec_params(
+      facts_request.selection.basis == PeriodBasis::kAdjudicationMonth
+          ? q::kSelectWorklistByAdjudicationDate
+          : q::kSelectWorklistByServiceDate,
+      practice_id, FormatDate(first), FormatDate(last), TextArray(filters.payer_ids),
+      TextArray(filters.procedure_families), TextArray(filters.rendering_npis),
+      TextArray(filters.places_of_service), TextArray(cohorts), categories.Literal(),
+      TextArray(request.filter.carcs), request.after.has_value(), after.charge_cents,
+      after.payer_id, after.claim_id, static_cast<int64_t>(request.limit));
+  DS_ASSIGN_OR_RETURN(std::vector<ClaimFacts> facts, ParseFacts(rows, facts_request.as_of));
+  return std::optional<std::vector<ClaimFacts>>(std::move(facts));
+}
+
+}  // namespace denialscope::pg

@@ -1,0 +1,187 @@
+// The SQL of the analytics engine's stored facts and cells (migration 0004_report_facts.sql,
+// sql/report_facts.h), as named constants like queries.h: values travel only as parameters,
+// set-based statements take one array per column.
+#ifndef DENIALSCOPE_SQL_REPORT_QUERIES_H_
+#define DENIALSCOPE_SQL_REPORT_QUERIES_H_
+
+#include "sql/queries.h"
+
+namespace denialscope::queries {
+
+// The columns of claim_report_facts after practice_id, in the order report_facts.cc reads
+// and writes them.
+#define DS_REPORT_FACT_COLUMNS                                                             \
+  "payer_id, claim_id, cohort, diagnosis_family, diagnosis_code, procedure_family,"        \
+  " procedure_code, rendering_npi, place_of_service, replacement, procedure_codes,"        \
+  " diagnoses, service_date, submission_date, received_date, initial_adjudication_date,"   \
+  " final_adjudication_date, first_payment_date, adjudicated, initially_denied,"           \
+  " finally_denied, initial_partial_denial, final_partial_denial, overturned, clean, paid," \
+  " open, charge_cents, net_paid_cents, line_count, line_charge_cents,"                    \
+  " initially_denied_lines, initially_denied_line_charge_cents, finally_denied_lines,"     \
+  " finally_denied_line_charge_cents, overturned_lines, overturned_line_charge_cents,"     \
+  " submission_lag_days, turnaround_days, days_to_payment, receipt_to_payment_days,"       \
+  " receipt_to_adjudication_days, initial_denial_category, initial_denial_carc,"           \
+  " initial_denial_rarc, final_denial_category, final_denial_carc, final_denial_rarc"
+
+inline constexpr CopyTarget kCopyReportFacts = {
+    "claim_report_facts",
+    {"practice_id", "payer_id", "claim_id", "cohort", "diagnosis_family", "diagnosis_code",
+     "procedure_family", "procedure_code", "rendering_npi", "place_of_service", "replacement",
+     "procedure_codes", "diagnoses", "service_date", "submission_date", "received_date",
+     "initial_adjudication_date", "final_adjudication_date", "first_payment_date",
+     "adjudicated", "initially_denied", "finally_denied", "initial_partial_denial",
+     "final_partial_denial", "overturned", "clean", "paid", "open", "charge_cents",
+     "net_paid_cents", "line_count", "line_charge_cents", "initially_denied_lines",
+     "initially_denied_line_charge_cents", "finally_denied_lines",
+     "finally_denied_line_charge_cents", "overturned_lines", "overturned_line_charge_cents",
+     "submission_lag_days", "turnaround_days", "days_to_payment", "receipt_to_payment_days",
+     "receipt_to_adjudication_days", "initial_denial_category", "initial_denial_carc",
+     "initial_denial_rarc", "final_denial_category", "final_denial_carc",
+     "final_denial_rarc"}};
+
+// $1 practice_id, $2 payer_id[], $3 claim_id[]: the stored facts of these claims.
+inline constexpr char kSelectReportFactsByKey[] =
+    "SELECT " DS_REPORT_FACT_COLUMNS " FROM claim_report_facts"
+    " WHERE practice_id = $1 AND (payer_id, claim_id) IN"
+    " (SELECT * FROM unnest($2::text[], $3::text[]))";
+inline constexpr char kDeleteReportFactsByKey[] =
+    "DELETE FROM claim_report_facts f"
+    " USING unnest($2::text[], $3::text[]) AS k(payer_id, claim_id)"
+    " WHERE f.practice_id = $1 AND f.payer_id = k.payer_id AND f.claim_id = k.claim_id";
+
+// Rebuild: $1 practice_id.
+inline constexpr char kDeleteReportFacts[] = "DELETE FROM claim_report_facts WHERE practice_id = $1";
+inline constexpr char kDeleteCountCells[] = "DELETE FROM fact_count_cells WHERE practice_id = $1";
+inline constexpr char kDeleteReasonCells[] =
+    "DELETE FROM fact_reason_cells WHERE practice_id = $1";
+inline constexpr char kDeleteTimeCells[] = "DELETE FROM fact_time_cells WHERE practice_id = $1";
+inline constexpr char kDeleteReceiptCells[] =
+    "DELETE FROM fact_receipt_cells WHERE practice_id = $1";
+// $1 practice_id: the service months of the practice's active claims (a rebuild derives
+// facts one month at a time, so its memory stays bounded).
+inline constexpr char kSelectPracticeServiceMonths[] =
+    "SELECT DISTINCT date_trunc('month', service_date)::date FROM claims"
+    " WHERE practice_id = $1 AND NOT voided ORDER BY 1";
+
+// $1 practice_id: the horizon, no row when nothing is stored yet.
+inline constexpr char kSelectHorizon[] =
+    "SELECT horizon FROM fact_horizons WHERE practice_id = $1";
+// $1 practice_id, $2 date: raises the horizon (never lowers it).
+inline constexpr char kRaiseHorizon[] =
+    "INSERT INTO fact_horizons AS h (practice_id, horizon) VALUES ($1, $2::date)"
+    " ON CONFLICT (practice_id) DO UPDATE SET horizon = EXCLUDED.horizon"
+    " WHERE h.horizon < EXCLUDED.horizon";
+// $1 practice_id, $2 date (NULL: nothing stored): sets it (rebuild).
+inline constexpr char kSetHorizon[] =
+    "INSERT INTO fact_horizons AS h (practice_id, horizon)"
+    " SELECT $1, $2::date WHERE $2::date IS NOT NULL"
+    " ON CONFLICT (practice_id) DO UPDATE SET horizon = EXCLUDED.horizon";
+
+// Cell deltas: $1 practice_id, then one array per column; values are added to stored ones.
+// Rows come sorted by key (CellBuilder), so concurrent batches lock cells in one order.
+inline constexpr char kUpsertCountCells[] =
+    "INSERT INTO fact_count_cells AS c (practice_id, basis, month, cohort, family, payer_id,"
+    "  procedure_family, counts, squares)"
+    " SELECT $1, u.basis, u.month, u.cohort, u.family, u.payer_id, u.procedure_family,"
+    "  u.counts::bigint[], u.squares::double precision[]"
+    " FROM unnest($2::smallint[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[],"
+    "  $8::text[], $9::text[])"
+    "  AS u(basis, month, cohort, family, payer_id, procedure_family, counts, squares)"
+    " ON CONFLICT (practice_id, basis, month, cohort, family, payer_id, procedure_family)"
+    " DO UPDATE SET"
+    "  counts = ARRAY(SELECT a + b FROM unnest(c.counts, EXCLUDED.counts)"
+    "   WITH ORDINALITY AS t(a, b, i) ORDER BY i),"
+    "  squares = ARRAY(SELECT a + b FROM unnest(c.squares, EXCLUDED.squares)"
+    "   WITH ORDINALITY AS t(a, b, i) ORDER BY i)";
+inline constexpr char kUpsertReasonCells[] =
+    "INSERT INTO fact_reason_cells AS c (practice_id, basis, month, cohort, family, stage,"
+    "  category, carc, rarc, claims, charge_cents)"
+    " SELECT $1, u.* FROM unnest($2::smallint[], $3::date[], $4::text[], $5::text[],"
+    "  $6::smallint[], $7::smallint[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])"
+    "  AS u(basis, month, cohort, family, stage, category, carc, rarc, claims, charge_cents)"
+    " ON CONFLICT (practice_id, basis, month, cohort, family, stage, category, carc, rarc)"
+    " DO UPDATE SET claims = c.claims + EXCLUDED.claims,"
+    "  charge_cents = c.charge_cents + EXCLUDED.charge_cents";
+inline constexpr char kUpsertTimeCells[] =
+    "INSERT INTO fact_time_cells AS c (practice_id, basis, month, cohort, family, paid, day,"
+    "  claims, open_claims, open_charge_cents)"
+    " SELECT $1, u.* FROM unnest($2::smallint[], $3::date[], $4::text[], $5::text[],"
+    "  $6::boolean[], $7::integer[], $8::bigint[], $9::bigint[], $10::bigint[])"
+    "  AS u(basis, month, cohort, family, paid, day, claims, open_claims, open_charge_cents)"
+    " ON CONFLICT (practice_id, basis, month, cohort, family, paid, day)"
+    " DO UPDATE SET claims = c.claims + EXCLUDED.claims,"
+    "  open_claims = c.open_claims + EXCLUDED.open_claims,"
+    "  open_charge_cents = c.open_charge_cents + EXCLUDED.open_charge_cents";
+inline constexpr char kUpsertReceiptCells[] =
+    "INSERT INTO fact_receipt_cells AS c (practice_id, basis, month, cohort, family,"
+    "  received_date, received, owed, paid_within, adjudicated_within)"
+    " SELECT $1, u.basis, u.month, u.cohort, u.family, u.received_date, u.received, u.owed,"
+    "  u.paid_within::bigint[], u.adjudicated_within::bigint[]"
+    " FROM unnest($2::smallint[], $3::date[], $4::text[], $5::text[], $6::date[],"
+    "  $7::bigint[], $8::bigint[], $9::text[], $10::text[])"
+    "  AS u(basis, month, cohort, family, received_date, received, owed, paid_within,"
+    "   adjudicated_within)"
+    " ON CONFLICT (practice_id, basis, month, cohort, family, received_date)"
+    " DO UPDATE SET received = c.received + EXCLUDED.received,"
+    "  owed = c.owed + EXCLUDED.owed,"
+    "  paid_within = ARRAY(SELECT a + b FROM unnest(c.paid_within, EXCLUDED.paid_within)"
+    "   WITH ORDINALITY AS t(a, b, i) ORDER BY i),"
+    "  adjudicated_within = ARRAY(SELECT a + b FROM unnest(c.adjudicated_within,"
+    "   EXCLUDED.adjudicated_within) WITH ORDINALITY AS t(a, b, i) ORDER BY i)";
+
+// Cell reads: $1 practice_id, $2 basis, $3 first month, $4 last month (first days).
+#define DS_CELLS_IN_PERIOD " WHERE practice_id = $1 AND basis = $2 AND month BETWEEN $3 AND $4"
+// $5 payer_id[], $6 procedure_family[] (empty: all).
+inline constexpr char kSelectCountCells[] =
+    "SELECT month, cohort, family, payer_id, procedure_family, counts, squares"
+    " FROM fact_count_cells" DS_CELLS_IN_PERIOD
+    " AND (cardinality($5::text[]) = 0 OR payer_id = ANY($5::text[]))"
+    " AND (cardinality($6::text[]) = 0 OR procedure_family = ANY($6::text[]))";
+inline constexpr char kSelectReasonCells[] =
+    "SELECT month, cohort, family, stage, category, carc, rarc, claims, charge_cents"
+    " FROM fact_reason_cells" DS_CELLS_IN_PERIOD " AND claims <> 0";
+inline constexpr char kSelectTimeCells[] =
+    "SELECT month, cohort, family, paid, day, claims, open_claims, open_charge_cents"
+    " FROM fact_time_cells" DS_CELLS_IN_PERIOD " AND claims <> 0";
+inline constexpr char kSelectReceiptCells[] =
+    "SELECT month, cohort, family, received_date, received, owed, paid_within,"
+    " adjudicated_within FROM fact_receipt_cells" DS_CELLS_IN_PERIOD " AND received <> 0";
+#undef DS_CELLS_IN_PERIOD
+
+// Per-claim reads: $1 practice_id, $2 first day, $3 last day, $4 payer_id[],
+// $5 procedure_family[], $6 rendering_npi[], $7 place_of_service[] (empty: all).
+#define DS_FACT_FILTERS                                                               \
+  " AND (cardinality($4::text[]) = 0 OR payer_id = ANY($4::text[]))"                  \
+  " AND (cardinality($5::text[]) = 0 OR procedure_family = ANY($5::text[]))"          \
+  " AND (cardinality($6::text[]) = 0 OR rendering_npi = ANY($6::text[]))"             \
+  " AND (cardinality($7::text[]) = 0 OR place_of_service = ANY($7::text[]))"
+#define DS_SELECT_FACTS(date_column)                                          \
+  "SELECT " DS_REPORT_FACT_COLUMNS " FROM claim_report_facts"                 \
+  " WHERE practice_id = $1 AND " date_column " BETWEEN $2 AND $3" DS_FACT_FILTERS
+inline constexpr char kSelectFactsByServiceDate[] = DS_SELECT_FACTS("service_date");
+inline constexpr char kSelectFactsByAdjudicationDate[] =
+    DS_SELECT_FACTS("initial_adjudication_date");
+
+// The worklist, in worklist order: $1..$7 as above, $8 cohort[], $9 final category
+// smallint[], $10 final CARC[] (empty: all), $11 whether $12..$14 (charge, payer_id,
+// claim_id of the previous page's last row) apply, $15 limit.
+#define DS_SELECT_WORKLIST(date_column)                                                  \
+  DS_SELECT_FACTS(date_column)                                                           \
+  " AND finally_denied AND adjudicated"                                                  \
+  " AND (cardinality($8::text[]) = 0 OR cohort = ANY($8::text[]))"                       \
+  " AND (cardinality($9::smallint[]) = 0 OR final_denial_category = ANY($9::smallint[]))" \
+  " AND (cardinality($10::text[]) = 0 OR final_denial_carc = ANY($10::text[]))"          \
+  " AND (NOT $11::boolean OR charge_cents < $12::bigint OR (charge_cents = $12::bigint"  \
+  "  AND (payer_id, claim_id) > ($13::text COLLATE \"C\", $14::text COLLATE \"C\")))"    \
+  " ORDER BY charge_cents DESC, payer_id, claim_id LIMIT $15"
+inline constexpr char kSelectWorklistByServiceDate[] = DS_SELECT_WORKLIST("service_date");
+inline constexpr char kSelectWorklistByAdjudicationDate[] =
+    DS_SELECT_WORKLIST("initial_adjudication_date");
+#undef DS_SELECT_WORKLIST
+#undef DS_SELECT_FACTS
+#undef DS_FACT_FILTERS
+#undef DS_REPORT_FACT_COLUMNS
+
+}  // namespace denialscope::queries
+
+#endif  // DENIALSCOPE_SQL_REPORT_QUERIES_H_

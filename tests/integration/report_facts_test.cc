@@ -1,0 +1,257 @@
+// The analytics engine's stored facts and monthly aggregates (migration 0004): after ingest,
+// after a reversal, after a replacement claim and after a code-list reload (rebuild), the
+// stored cells, facts and worklist equal what the analytics compute from the raw claims and
+// events right now; and stored data declines as-of dates before the practice's horizon.
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "analytics/cohort_report.h"
+#include "analytics/fact_cells.h"
+#include "analytics/measures.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sql/pg_claim_store.h"
+#include "tests/integration/test_database.h"
+
+namespace denialscope::testing {
+namespace {
+
+const Day kAsOf(2026, 9, 1);
+
+const MeasureContext& Context() {
+  static const MeasureContext* context =
+      new MeasureContext{TestTaxonomy(), BuiltinMeasureContext().code_lists,
+                         BuiltinMeasureContext().procedure_families};
+  return *context;
+}
+
+// Cells in a form gtest can compare: one string per cell, sorted.
+std::vector<std::string> Describe(const FactCells& cells) {
+  std::vector<std::string> out;
+  auto key = [](absl::CivilMonth m, const CohortLeaf& leaf) {
+    return absl::StrCat(absl::FormatCivilTime(m), "|", std::string(CohortId(leaf.cohort)), "|",
+                        leaf.family);
+  };
+  for (const CountCell& c : cells.counts) {
+    const std::vector<int64_t> values = CountsToVector(c.counts);
+    if (std::all_of(values.begin(), values.end(), [](int64_t v) { return v == 0; })) continue;
+    out.push_back(absl::StrCat("count|", key(c.month, c.leaf), "|", c.payer_id, "|",
+                               c.procedure_family, "|", absl::StrJoin(values, ","), "|",
+                               c.squares.adjudicated, ",", c.squares.initially_denied, ",",
+                               c.squares.finally_denied));
+  }
+  for (const ReasonCell& c : cells.reasons) {
+    out.push_back(absl::StrCat("reason|", key(c.month, c.leaf), "|", static_cast<int>(c.stage),
+                               "|", static_cast<int>(c.category), "|", c.carc, "|", c.rarc, "|",
+                               c.claims, "|", c.charge_cents));
+  }
+  for (const TimeCell& c : cells.times) {
+    out.push_back(absl::StrCat("time|", key(c.month, c.leaf), "|", c.paid, "|", c.day, "|",
+                               c.claims, "|", c.open, "|", c.open_charge_cents));
+  }
+  for (const ReceiptCell& c : cells.receipts) {
+    out.push_back(absl::StrCat("receipt|", key(c.month, c.leaf), "|",
+                               absl::FormatCivilTime(c.received_date), "|", c.received, "|",
+                               c.owed, "|", absl::StrJoin(c.paid_within, ","), "|",
+                               absl::StrJoin(c.adjudicated_within, ",")));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+constexpr int kAllCells = kCountCells | kReasonCells | kTimeCells | kReceiptCells;
+
+class ReportFactsTest : public StoreTest {
+ protected:
+  // The facts of every claim of the practice computed now from the raw rows.
+  std::vector<ClaimFacts> RawFacts(ClaimStore& s, const Practice& practice, Day as_of,
+                                   const MeasureContext& context) {
+    auto histories = s.LoadClaims(practice, {Day(1990, 1, 1), Day(2099, 12, 31)});
+    EXPECT_TRUE(histories.ok()) << histories.status();
+    return ComputeAllClaimFacts(*histories, as_of, context);
+  }
+
+  // Stored cells, facts and worklist equal the raw computation, under both bases.
+  void ExpectStoredEqualsRaw(const Practice& practice, ClaimStore& s = store(),
+                             const MeasureContext& context = Context()) {
+    const std::vector<ClaimFacts> raw = RawFacts(s, practice, kAsOf, context);
+    for (PeriodBasis basis : {PeriodBasis::kServiceMonth, PeriodBasis::kAdjudicationMonth}) {
+      SCOPED_TRACE(basis == PeriodBasis::kServiceMonth ? "service month" : "adjudication month");
+      MeasureSelection selection;
+      selection.basis = basis;
+      selection.months = {absl::CivilMonth(2026, 1), absl::CivilMonth(2026, 12)};
+      const FactsRequest request{kAsOf, selection};
+      auto stored = s.LoadFactCells(practice, request, kAllCells);
+      ASSERT_TRUE(stored.ok()) << stored.status();
+      ASSERT_TRUE(stored->has_value());
+      EXPECT_EQ(Describe(**stored), Describe(CellsOfFacts(raw, selection)));
+
+      auto facts = s.LoadFacts(practice, request);
+      ASSERT_TRUE(facts.ok()) << facts.status();
+      ASSERT_TRUE(facts->has_value());
+      std::vector<ClaimFacts> raw_selected;
+      for (const ClaimFacts& f : raw) {
+        if (InSelection(f, selection)) raw_selected.push_back(f);
+      }
+      EXPECT_EQ(Describe(CellsOfFacts(**facts, selection)),
+                Describe(CellsOfFacts(raw_selected, selection)));
+      ASSERT_EQ((*facts)->size(), raw_selected.size());
+
+      WorklistRequest worklist{request, {}, std::nullopt, 100};
+      auto page = s.ListDeniedFacts(practice, worklist);
+      ASSERT_TRUE(page.ok()) << page.status();
+      ASSERT_TRUE(page->has_value());
+      const std::vector<ClaimFacts> expected =
+          WorklistPage(raw, selection, {}, std::nullopt, 100);
+      ASSERT_EQ((*page)->size(), expected.size());
+      for (size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ((**page)[i].claim_id, expected[i].claim_id);
+        EXPECT_EQ((**page)[i].final_denial_carc, expected[i].final_denial_carc);
+        EXPECT_EQ((**page)[i].final_denial_rarc, expected[i].final_denial_rarc);
+        EXPECT_EQ((**page)[i].diagnoses, expected[i].diagnoses);
+      }
+    }
+  }
+
+  // A practice with a paid claim, a denied one, one patient-responsibility claim, one open
+  // claim and one specific-code claim paid late.
+  Practice Seeded() {
+    const Practice practice = NewPractice();
+    EXPECT_TRUE(store()
+                    .IngestClaims(practice,
+                                  {MakeClaim("PAID", {"M542"}, Day(2026, 2, 2)),
+                                   MakeClaim("DENIED", {"M542"}, Day(2026, 2, 3), 25000),
+                                   MakeClaim("PR", {"M50121"}, Day(2026, 2, 4)),
+                                   MakeClaim("OPEN", {"M50121"}, Day(2026, 3, 5)),
+                                   MakeClaim("LATE", {"M9901"}, Day(2026, 3, 6), 30000)})
+                    .ok());
+    RemittanceEvent pr = MakePayment("PR", 10000, 0, Day(2026, 3, 1));
+    pr.lines[0].adjustments = {{GroupCode::kCO, "45", 3000, 0}, {GroupCode::kPR, "1", 7000, 0}};
+    pr.lines[0].paid_cents = 0;
+    EXPECT_TRUE(store()
+                    .IngestRemittances(practice,
+                                       {MakePayment("PAID", 10000, 8000, Day(2026, 2, 25)),
+                                        MakeDenial("DENIED", 25000, Day(2026, 3, 2)), pr,
+                                        MakePayment("LATE", 30000, 20000, Day(2026, 6, 20))})
+                    .ok());
+    return practice;
+  }
+};
+
+TEST_F(ReportFactsTest, AggregatesEqualTheRawComputationAfterIngest) {
+  const Practice practice = Seeded();
+  ExpectStoredEqualsRaw(practice);
+}
+
+TEST_F(ReportFactsTest, RemittanceBeforeItsClaimCountsWhenTheClaimArrives) {
+  const Practice practice = NewPractice();
+  ASSERT_TRUE(
+      store().IngestRemittances(practice, {MakeDenial("EARLY", 10000, Day(2026, 4, 1))}).ok());
+  ASSERT_TRUE(store().IngestClaims(practice, {MakeClaim("EARLY", {"M542"}, Day(2026, 3, 9))}).ok());
+  ExpectStoredEqualsRaw(practice);
+}
+
+TEST_F(ReportFactsTest, AggregatesEqualTheRawComputationAfterAReversal) {
+  const Practice practice = Seeded();
+  const RemittanceEvent paid = MakePayment("PAID", 10000, 8000, Day(2026, 2, 25));
+  ASSERT_TRUE(store()
+                  .IngestRemittances(practice, {MakeReversal(paid, Day(2026, 4, 2)),
+                                                MakePayment("PAID", 10000, 7500, Day(2026, 4, 9))})
+                  .ok());
+  ExpectStoredEqualsRaw(practice);
+  // Reversed and not yet repaid: open again.
+  ASSERT_TRUE(store()
+                  .IngestRemittances(practice,
+                                     {MakeReversal(MakePayment("LATE", 30000, 20000,
+                                                               Day(2026, 6, 20)),
+                                                   Day(2026, 7, 1))})
+                  .ok());
+  ExpectStoredEqualsRaw(practice);
+}
+
+TEST_F(ReportFactsTest, AggregatesEqualTheRawComputationAfterAReplacementAndAVoid) {
+  const Practice practice = Seeded();
+  // The denied M54.2 claim is recoded and its charge corrected, then paid; the cohort stays
+  // M54.2 (first-submitted coding) but everything else moves.
+  Claim corrected = MakeClaim("DENIED", {"M50121"}, Day(2026, 2, 3), 22000);
+  corrected.frequency = FrequencyCode::kReplacement;
+  ASSERT_TRUE(store().IngestClaims(practice, {corrected}).ok());
+  ASSERT_TRUE(
+      store().IngestRemittances(practice, {MakePayment("DENIED", 22000, 15000, Day(2026, 4, 20))})
+          .ok());
+  ExpectStoredEqualsRaw(practice);
+  Claim voided = MakeClaim("OPEN", {"M50121"}, Day(2026, 3, 5));
+  voided.frequency = FrequencyCode::kVoid;
+  ASSERT_TRUE(store().IngestClaims(practice, {voided}).ok());
+  ExpectStoredEqualsRaw(practice);
+}
+
+TEST_F(ReportFactsTest, AsOfBeforeTheHorizonIsLeftToTheRawPath) {
+  const Practice practice = Seeded();  // latest stored date: LATE's payment, 2026-06-21
+  const FactsRequest before{Day(2026, 6, 20), {}};
+  auto cells = store().LoadFactCells(practice, before, kCountCells);
+  ASSERT_TRUE(cells.ok()) << cells.status();
+  EXPECT_FALSE(cells->has_value());
+  EXPECT_FALSE(store().LoadFacts(practice, before)->has_value());
+  const FactsRequest on{Day(2026, 6, 21), {}};
+  EXPECT_TRUE(store().LoadFactCells(practice, on, kCountCells)->has_value());
+  // A practice with nothing stored answers (with nothing).
+  const Practice empty = NewPractice();
+  auto none = store().LoadFactCells(empty, on, kAllCells);
+  ASSERT_TRUE(none.ok() && none->has_value());
+  EXPECT_TRUE((*none)->counts.empty());
+}
+
+TEST_F(ReportFactsTest, FiltersTheCellsDoNotKeepAreRefused) {
+  const Practice practice = Seeded();
+  FactsRequest request{kAsOf, {}};
+  request.selection.filters.rendering_npis = {"1999999984"};
+  EXPECT_EQ(store().LoadFactCells(practice, request, kCountCells).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto facts = store().LoadFacts(practice, request);
+  ASSERT_TRUE(facts.ok() && facts->has_value());
+  EXPECT_EQ((*facts)->size(), 5u);
+  request.selection.filters.rendering_npis = {"1111111111"};
+  EXPECT_TRUE((*store().LoadFacts(practice, request))->empty());
+}
+
+TEST_F(ReportFactsTest, ACodeListChangeTakesARebuild) {
+  const Practice practice = Seeded();
+  ExpectStoredEqualsRaw(practice);
+  // CARC 50 moves from medical necessity to authorization in the new lists.
+  CodeLists lists = *CodeLists::Builtin();
+  ASSERT_TRUE(lists
+                  .LoadCarcCsv("# version: test-2\n"
+                               "code,category,refined_by_remarks,description\n"
+                               "45,contractual,false,Charge exceeds fee schedule\n"
+                               "50,authorization,false,Not medically necessary (test)\n")
+                  .ok());
+  const MeasureContext changed{TestTaxonomy(), lists, BuiltinMeasureContext().procedure_families};
+  PgOptions options;
+  options.url = db().url();
+  options.pool_size = 1;
+  options.code_lists = &lists;
+  auto reloaded = OpenPgClaimStore(options, &TestTaxonomy());
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status();
+
+  // Before the rebuild the stored reasons are the old lists' ...
+  const std::vector<ClaimFacts> raw = RawFacts(**reloaded, practice, kAsOf, changed);
+  MeasureSelection selection;
+  selection.months = {absl::CivilMonth(2026, 1), absl::CivilMonth(2026, 12)};
+  auto stale = (*reloaded)->LoadFactCells(practice, {kAsOf, selection}, kReasonCells);
+  ASSERT_TRUE(stale.ok() && stale->has_value());
+  EXPECT_NE(Describe(**stale), Describe(KeepKinds(CellsOfFacts(raw, selection), kReasonCells)));
+  // ... and after it, the new lists' everywhere.
+  ASSERT_TRUE((*reloaded)->RebuildFacts(practice).ok());
+  ExpectStoredEqualsRaw(practice, **reloaded, changed);
+}
+
+}  // namespace
+}  // namespace denialscope::testing
