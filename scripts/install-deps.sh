@@ -9,6 +9,7 @@ PACKAGES=(
   libpqxx-dev libabsl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15
+  clang-14 libclang-rt-14-dev
   python3
 )
 

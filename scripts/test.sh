@@ -32,3 +32,8 @@ BUILD_DIR=build-asan CMAKE_ARGS="-DDENIALSCOPE_SANITIZE=ON -DCMAKE_BUILD_TYPE=De
 cd "$ROOT/build-asan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j 2 --timeout 600
+
+# A short libFuzzer run over the file importers (X12 and CSV), from the project's own seed
+# corpus: a crash or sanitizer report on malformed bytes fails the test command.
+cd "$ROOT"
+scripts/fuzz.sh "${DENIALSCOPE_FUZZ_SECONDS:-30}"
