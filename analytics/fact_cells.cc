@@ -162,7 +162,8 @@ void CellBuilder::Add(const ClaimFacts& f, int sign) {
   one.Add(f);
   ChargeSquares squares;
   if (f.served && f.adjudicated) {
-    const double charge2 = static_cast<double>(f.charge_cents) * static_cast<double>(f.charge_cents);
+    const double charge = static_cast<double>(f.charge_cents);
+    const double charge2 = charge * charge;
     squares.adjudicated = charge2;
     if (f.initially_denied) squares.initially_denied = charge2;
     if (f.finally_denied) squares.finally_denied = charge2;
@@ -285,11 +286,83 @@ const MeasureContext& BuiltinMeasureContext() {
   return *context;
 }
 
-FactCells KeepKinds(FactCells cells, int kinds) {
+// Sums cells whose keys became equal after merging.
+template <typename Cell, typename Key, typename Add>
+std::vector<Cell> Remerge(std::vector<Cell> cells, Key key, Add add) {
+  std::map<decltype(key(cells.front())), Cell> merged;
+  for (Cell& cell : cells) {
+    auto [it, inserted] = merged.try_emplace(key(cell), cell);
+    if (!inserted) add(it->second, cell);
+  }
+  std::vector<Cell> out;
+  out.reserve(merged.size());
+  for (auto& [unused, cell] : merged) out.push_back(std::move(cell));
+  return out;
+}
+
+FactCells KeepKinds(FactCells cells, int kinds, absl::CivilMonth first) {
   if ((kinds & kCountCells) == 0) cells.counts.clear();
   if ((kinds & kReasonCells) == 0) cells.reasons.clear();
   if ((kinds & kTimeCells) == 0) cells.times.clear();
   if ((kinds & kReceiptCells) == 0) cells.receipts.clear();
+  for (CountCell& c : cells.counts) {
+    if (kinds & kMergeMonths) c.month = first;
+    if (kinds & kMergeStrata) {
+      c.payer_id.clear();
+      c.procedure_family.clear();
+    }
+  }
+  for (ReasonCell& c : cells.reasons) c.month = first;
+  for (TimeCell& c : cells.times) c.month = first;
+  for (ReceiptCell& c : cells.receipts) c.month = first;
+  if (!cells.counts.empty()) {
+    cells.counts = Remerge(
+        std::move(cells.counts),
+        [](const CountCell& c) {
+          return std::make_tuple(c.month, c.leaf, c.payer_id, c.procedure_family);
+        },
+        [](CountCell& a, const CountCell& b) {
+          a.counts += b.counts;
+          a.squares.adjudicated += b.squares.adjudicated;
+          a.squares.initially_denied += b.squares.initially_denied;
+          a.squares.finally_denied += b.squares.finally_denied;
+        });
+  }
+  if (!cells.reasons.empty()) {
+    cells.reasons = Remerge(
+        std::move(cells.reasons),
+        [](const ReasonCell& c) {
+          return std::make_tuple(c.leaf, static_cast<int>(c.stage),
+                                 static_cast<int>(c.category), c.carc, c.rarc);
+        },
+        [](ReasonCell& a, const ReasonCell& b) {
+          a.claims += b.claims;
+          a.charge_cents += b.charge_cents;
+        });
+  }
+  if (!cells.times.empty()) {
+    cells.times = Remerge(
+        std::move(cells.times),
+        [](const TimeCell& c) { return std::make_tuple(c.leaf, c.paid, c.day); },
+        [](TimeCell& a, const TimeCell& b) {
+          a.claims += b.claims;
+          a.open += b.open;
+          a.open_charge_cents += b.open_charge_cents;
+        });
+  }
+  if (!cells.receipts.empty()) {
+    cells.receipts = Remerge(
+        std::move(cells.receipts),
+        [](const ReceiptCell& c) { return std::make_tuple(c.leaf, c.received_date); },
+        [](ReceiptCell& a, const ReceiptCell& b) {
+          a.received += b.received;
+          a.owed += b.owed;
+          for (size_t k = 0; k < kPromptPayDays.size(); ++k) {
+            a.paid_within[k] += b.paid_within[k];
+            a.adjudicated_within[k] += b.adjudicated_within[k];
+          }
+        });
+  }
   return cells;
 }
 

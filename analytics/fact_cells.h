@@ -163,6 +163,11 @@ enum CellKind : int {
   kReasonCells = 2,
   kTimeCells = 4,
   kReceiptCells = 8,
+  // Grain of the count cells (reason, time and receipt cells always come summed over the
+  // period's months): summed over the months (the comparison), or over payers and procedure
+  // families (the trend). A merged key reads as the period's first month, or empty ids.
+  kMergeMonths = 16,
+  kMergeStrata = 32,
 };
 // Stored cells can serve `kinds` under these filters: count cells are kept per payer and
 // procedure family, every other kind only per month and cohort leaf, and nothing per
@@ -176,8 +181,9 @@ const MeasureContext& BuiltinMeasureContext();
 // The cells of the facts a selection picks (months and filters), as storage would return
 // them: the raw path and the per-claim path of a request use this.
 FactCells CellsOfFacts(const std::vector<ClaimFacts>& facts, const MeasureSelection& selection);
-// The cells of `kinds` only.
-FactCells KeepKinds(FactCells cells, int kinds);
+// The cells of `kinds` only, at the grain `kinds` asks for (see CellKind); `first` is the
+// period's first month, the month merged cells carry.
+FactCells KeepKinds(FactCells cells, int kinds, absl::CivilMonth first);
 
 }  // namespace denialscope
 

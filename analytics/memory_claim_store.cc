@@ -226,7 +226,9 @@ absl::StatusOr<std::optional<FactCells>> MemoryClaimStore::LoadFactCells(
       StoredFacts(practice, request.as_of);
   if (!facts.ok()) return facts.status();
   if (!facts->has_value()) return std::optional<FactCells>();
-  return std::optional<FactCells>(KeepKinds(CellsOfFacts(**facts, request.selection), kinds));
+  return std::optional<FactCells>(
+      KeepKinds(CellsOfFacts(**facts, request.selection), kinds,
+                request.selection.months.first.value_or(absl::CivilMonth(1900, 1))));
 }
 
 absl::StatusOr<std::optional<std::vector<ClaimFacts>>> MemoryClaimStore::LoadFacts(

@@ -1453,9 +1453,14 @@ std::vector<DemoPractice> GenerateDemoData(const DemoOptions& options) {
   std::vector<DemoPractice> out;
   std::set<std::string> npis;  // NPIs stay unique across practices and their providers
   for (int i = 0; i < options.practices; ++i) {
-    out.push_back(PracticeGenerator(options, i, npis).Run());
+    out.push_back(GenerateDemoPractice(options, i, &npis));
   }
   return out;
+}
+
+DemoPractice GenerateDemoPractice(const DemoOptions& options, int index,
+                                  std::set<std::string>* used_npis) {
+  return PracticeGenerator(options, index, *used_npis).Run();
 }
 
 std::vector<v1::IngestRecord> IngestOrder(const DemoPractice& practice) {

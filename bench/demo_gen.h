@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,12 @@ struct DemoPractice {
 };
 
 std::vector<DemoPractice> GenerateDemoData(const DemoOptions& options);
+
+// Streaming: practice `index` of GenerateDemoData(options) alone (the same records), so a
+// benchmark can make and load millions of claims one practice at a time. `used_npis` keeps
+// NPIs unique across calls; pass the same set for indexes 0, 1, 2, ... in order.
+DemoPractice GenerateDemoPractice(const DemoOptions& options, int index,
+                                  std::set<std::string>* used_npis);
 
 // The practice's records in the order the demo files hold them: the on-time claims, then
 // every remittance, then the late claims. End-to-end tests feed the same order in-process.

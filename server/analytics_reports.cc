@@ -180,13 +180,14 @@ class ReportData {
         DS_ASSIGN_OR_RETURN(std::optional<std::vector<ClaimFacts>> facts,
                             context_.store->LoadFacts(scope.practice, request));
         if (facts.has_value()) {
-          return std::make_pair(KeepKinds(CellsOfFacts(*facts, scope.selection), kinds),
+          return std::make_pair(
+              KeepKinds(CellsOfFacts(*facts, scope.selection), kinds, scope.from),
                                 v1::DATA_SOURCE_CLAIM_FACTS);
         }
       }
     }
     DS_ASSIGN_OR_RETURN(std::vector<ClaimFacts> facts, RawFacts(scope));
-    return std::make_pair(KeepKinds(CellsOfFacts(facts, scope.selection), kinds),
+    return std::make_pair(KeepKinds(CellsOfFacts(facts, scope.selection), kinds, scope.from),
                           v1::DATA_SOURCE_RAW_EVENTS);
   }
 
@@ -293,7 +294,8 @@ grpc::Status AnalyticsServiceImpl::CompareCohorts(grpc::ServerContext* server_co
   RpcCall call(context_, server_context, "AnalyticsService.CompareCohorts");
   if (grpc::Status refused = call.Admit(*request); !refused.ok()) return call.Finish(refused);
   auto fetched = ReportData(context_).Fetch(*request, request->practice(),
-                                            request->confidence_level(), kCountCells);
+                                            request->confidence_level(),
+                                            kCountCells | kMergeMonths);
   if (!fetched.ok()) return call.Finish(ToGrpcStatus(fetched.status()));
   const ReportScope& scope = fetched->scope;
   SetCommonFields(*fetched, call, response);
@@ -316,7 +318,8 @@ grpc::Status AnalyticsServiceImpl::GetTrend(grpc::ServerContext* server_context,
                                     "measure: required (one of the Measure values)"));
   }
   auto fetched = ReportData(context_).Fetch(*request, request->practice(),
-                                            request->confidence_level(), kCountCells);
+                                            request->confidence_level(),
+                                            kCountCells | kMergeStrata);
   if (!fetched.ok()) return call.Finish(ToGrpcStatus(fetched.status()));
   const ReportScope& scope = fetched->scope;
   SetCommonFields(*fetched, call, response);

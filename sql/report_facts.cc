@@ -163,27 +163,6 @@ std::string NumberArray(const Values& values) {
   return array.Literal();
 }
 
-// The elements of a numeric array field, parsed with absl's SimpleAtoi / SimpleAtod.
-template <typename T>
-absl::StatusOr<std::vector<T>> ParseNumberArray(const pqxx::field& field) {
-  std::vector<T> values;
-  for (const std::string& text : ParseTextArray(field)) {
-    T value = 0;
-    bool parsed = false;
-    if constexpr (std::is_floating_point_v<T>) {
-      parsed = absl::SimpleAtod(text, &value);
-    } else {
-      parsed = absl::SimpleAtoi(text, &value);
-    }
-    if (!parsed) {
-      return absl::InternalError(absl::StrCat("unexpected number in ", field.name(), ": '",
-                                              text, "'"));
-    }
-    values.push_back(value);
-  }
-  return values;
-}
-
 // The key columns every cell kind shares: basis, month, cohort, family.
 struct CellKeyArrays {
   PgArray basis, month, cohort, family;
@@ -407,22 +386,28 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
   const std::string to = FormatDate(Day(absl::CivilMonth(last)));
   FactCells cells;
   if (kinds & kCountCells) {
+    const char* statement = (kinds & kMergeMonths)   ? q::kSelectCountCellsByStratum
+                            : (kinds & kMergeStrata) ? q::kSelectCountCellsByMonth
+                                                     : q::kSelectCountCells;
     pqxx::result rows = tx.exec_params(
-        q::kSelectCountCells, practice_id, basis, from, to,
-        TextArray(request.selection.filters.payer_ids),
+        statement, practice_id, basis, from, to, TextArray(request.selection.filters.payer_ids),
         TextArray(request.selection.filters.procedure_families));
     cells.counts.reserve(rows.size());
+    std::vector<int64_t> counts(kCountsVectorSize);
     for (const pqxx::row& row : rows) {
       CountCell cell;
       DS_ASSIGN_OR_RETURN(std::tie(cell.month, cell.leaf), ParseCellKey(row));
       cell.payer_id = row[3].c_str();
       cell.procedure_family = row[4].c_str();
-      DS_ASSIGN_OR_RETURN(std::vector<int64_t> counts, ParseNumberArray<int64_t>(row[5]));
+      DS_ASSIGN_OR_RETURN(cell.squares.adjudicated, ParseDouble(row[5]));
+      DS_ASSIGN_OR_RETURN(cell.squares.initially_denied, ParseDouble(row[6]));
+      DS_ASSIGN_OR_RETURN(cell.squares.finally_denied, ParseDouble(row[7]));
+      for (size_t i = 0; i < kCountsVectorSize; ++i) {
+        DS_ASSIGN_OR_RETURN(counts[i], ParseInt(row[static_cast<int>(8 + i)]));
+      }
       // A cell whose claims all moved elsewhere stays stored with zeros.
       if (std::all_of(counts.begin(), counts.end(), [](int64_t v) { return v == 0; })) continue;
       DS_ASSIGN_OR_RETURN(cell.counts, CountsFromVector(counts));
-      DS_ASSIGN_OR_RETURN(std::vector<double> squares, ParseNumberArray<double>(row[6]));
-      DS_ASSIGN_OR_RETURN(cell.squares, SquaresFromVector(squares));
       cells.counts.push_back(std::move(cell));
     }
   }
@@ -463,13 +448,10 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
       DS_ASSIGN_OR_RETURN(cell.received_date, ParseDate(row[3].c_str()));
       DS_RETURN_IF_ERROR(IntInto(row[4], cell.received));
       DS_RETURN_IF_ERROR(IntInto(row[5], cell.owed));
-      DS_ASSIGN_OR_RETURN(std::vector<int64_t> paid, ParseNumberArray<int64_t>(row[6]));
-      DS_ASSIGN_OR_RETURN(std::vector<int64_t> adjudicated, ParseNumberArray<int64_t>(row[7]));
-      if (paid.size() != kPromptPayDays.size() || adjudicated.size() != kPromptPayDays.size()) {
-        return absl::InternalError("stored prompt-pay cells have the wrong width");
+      for (size_t k = 0; k < kPromptPayDays.size(); ++k) {
+        DS_RETURN_IF_ERROR(IntInto(row[static_cast<int>(6 + k)], cell.paid_within[k]));
+        DS_RETURN_IF_ERROR(IntInto(row[static_cast<int>(9 + k)], cell.adjudicated_within[k]));
       }
-      std::copy(paid.begin(), paid.end(), cell.paid_within.begin());
-      std::copy(adjudicated.begin(), adjudicated.end(), cell.adjudicated_within.begin());
       cells.receipts.push_back(std::move(cell));
     }
   }

@@ -77,22 +77,69 @@ inline constexpr char kSetHorizon[] =
     " SELECT $1, $2::date WHERE $2::date IS NOT NULL"
     " ON CONFLICT (practice_id) DO UPDATE SET horizon = EXCLUDED.horizon";
 
+// The c_* columns of fact_count_cells: X(position in CountsToVector, 1-based; field name).
+#define DS_COUNT_COLUMNS(X) \
+  X(1, claims) \
+  X(2, charge_cents) \
+  X(3, adjudicated) \
+  X(4, adjudicated_charge_cents) \
+  X(5, adjudicated_lines) \
+  X(6, adjudicated_line_charge_cents) \
+  X(7, initially_denied) \
+  X(8, initially_denied_charge_cents) \
+  X(9, initially_denied_lines) \
+  X(10, initially_denied_line_charge_cents) \
+  X(11, finally_denied) \
+  X(12, finally_denied_charge_cents) \
+  X(13, finally_denied_lines) \
+  X(14, finally_denied_line_charge_cents) \
+  X(15, initial_partial_denials) \
+  X(16, initial_partial_denial_charge_cents) \
+  X(17, initial_partial_denied_lines) \
+  X(18, initial_partial_denied_line_charge_cents) \
+  X(19, final_partial_denials) \
+  X(20, final_partial_denial_charge_cents) \
+  X(21, final_partial_denied_lines) \
+  X(22, final_partial_denied_line_charge_cents) \
+  X(23, overturned) \
+  X(24, overturned_charge_cents) \
+  X(25, overturned_lines) \
+  X(26, overturned_line_charge_cents) \
+  X(27, clean) \
+  X(28, clean_charge_cents) \
+  X(29, net_paid_cents) \
+  X(30, served) \
+  X(31, paid) \
+  X(32, paid_days_sum) \
+  X(33, submission_lag_count) \
+  X(34, submission_lag_days_sum) \
+  X(35, turnaround_count) \
+  X(36, turnaround_days_sum) \
+  X(37, open) \
+  X(38, open_charge_cents)
+#define DS_COLUMN(i, name) ", c_" #name
+#define DS_ELEMENT(i, name) ", a.v[" #i "]"
+#define DS_ADD(i, name) ", c_" #name " = c.c_" #name " + EXCLUDED.c_" #name
+#define DS_SUM(i, name) ", sum(c_" #name ")::bigint"
+
 // Cell deltas: $1 practice_id, then one array per column; values are added to stored ones.
 // Rows come sorted by key (CellBuilder), so concurrent batches lock cells in one order.
+// Count cells take each row's counts and squares as one array literal each.
 inline constexpr char kUpsertCountCells[] =
     "INSERT INTO fact_count_cells AS c (practice_id, basis, month, cohort, family, payer_id,"
-    "  procedure_family, counts, squares)"
+    "  procedure_family, sq_adjudicated, sq_initially_denied, sq_finally_denied"
+    DS_COUNT_COLUMNS(DS_COLUMN) ")"
     " SELECT $1, u.basis, u.month, u.cohort, u.family, u.payer_id, u.procedure_family,"
-    "  u.counts::bigint[], u.squares::double precision[]"
+    "  a.s[1], a.s[2], a.s[3]" DS_COUNT_COLUMNS(DS_ELEMENT)
     " FROM unnest($2::smallint[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[],"
     "  $8::text[], $9::text[])"
-    "  AS u(basis, month, cohort, family, payer_id, procedure_family, counts, squares)"
+    "  AS u(basis, month, cohort, family, payer_id, procedure_family, counts, squares),"
+    "  LATERAL (SELECT u.counts::bigint[] AS v, u.squares::double precision[] AS s) a"
     " ON CONFLICT (practice_id, basis, month, cohort, family, payer_id, procedure_family)"
-    " DO UPDATE SET"
-    "  counts = ARRAY(SELECT a + b FROM unnest(c.counts, EXCLUDED.counts)"
-    "   WITH ORDINALITY AS t(a, b, i) ORDER BY i),"
-    "  squares = ARRAY(SELECT a + b FROM unnest(c.squares, EXCLUDED.squares)"
-    "   WITH ORDINALITY AS t(a, b, i) ORDER BY i)";
+    " DO UPDATE SET sq_adjudicated = c.sq_adjudicated + EXCLUDED.sq_adjudicated,"
+    "  sq_initially_denied = c.sq_initially_denied + EXCLUDED.sq_initially_denied,"
+    "  sq_finally_denied = c.sq_finally_denied + EXCLUDED.sq_finally_denied"
+    DS_COUNT_COLUMNS(DS_ADD);
 inline constexpr char kUpsertReasonCells[] =
     "INSERT INTO fact_reason_cells AS c (practice_id, basis, month, cohort, family, stage,"
     "  category, carc, rarc, claims, charge_cents)"
@@ -129,24 +176,49 @@ inline constexpr char kUpsertReceiptCells[] =
     "  adjudicated_within = ARRAY(SELECT a + b FROM unnest(c.adjudicated_within,"
     "   EXCLUDED.adjudicated_within) WITH ORDINALITY AS t(a, b, i) ORDER BY i)";
 
-// Cell reads: $1 practice_id, $2 basis, $3 first month, $4 last month (first days).
+// Cell reads: $1 practice_id, $2 basis, $3 first month, $4 last month (first days). Every
+// read sums in SQL over what its caller does not need (fact_cells.h CellKind), so a year of
+// a million claims comes back as hundreds of rows. Count cells: $5 payer_id[],
+// $6 procedure_family[] (empty: all); then month, cohort, family, payer, procedure family,
+// the three squares and the counts.
 #define DS_CELLS_IN_PERIOD " WHERE practice_id = $1 AND basis = $2 AND month BETWEEN $3 AND $4"
-// $5 payer_id[], $6 procedure_family[] (empty: all).
-inline constexpr char kSelectCountCells[] =
-    "SELECT month, cohort, family, payer_id, procedure_family, counts, squares"
-    " FROM fact_count_cells" DS_CELLS_IN_PERIOD
-    " AND (cardinality($5::text[]) = 0 OR payer_id = ANY($5::text[]))"
-    " AND (cardinality($6::text[]) = 0 OR procedure_family = ANY($6::text[]))";
+#define DS_SELECT_COUNT_CELLS(month, strata, group_by)                                     \
+  "SELECT " month ", cohort, family, " strata ", sum(sq_adjudicated),"                    \
+  " sum(sq_initially_denied), sum(sq_finally_denied)" DS_COUNT_COLUMNS(DS_SUM)            \
+  " FROM fact_count_cells" DS_CELLS_IN_PERIOD                                             \
+  " AND (cardinality($5::text[]) = 0 OR payer_id = ANY($5::text[]))"                      \
+  " AND (cardinality($6::text[]) = 0 OR procedure_family = ANY($6::text[]))"              \
+  " GROUP BY " group_by
+// Per month and stratum; summed over months (month reads $3); summed over strata.
+inline constexpr char kSelectCountCells[] = DS_SELECT_COUNT_CELLS(
+    "month", "payer_id, procedure_family", "month, cohort, family, payer_id, procedure_family");
+inline constexpr char kSelectCountCellsByStratum[] = DS_SELECT_COUNT_CELLS(
+    "$3::date", "payer_id, procedure_family", "cohort, family, payer_id, procedure_family");
+inline constexpr char kSelectCountCellsByMonth[] =
+    DS_SELECT_COUNT_CELLS("month", "'', ''", "month, cohort, family");
+#undef DS_SELECT_COUNT_CELLS
+// Reason, time and receipt cells summed over the period's months (month reads $3).
 inline constexpr char kSelectReasonCells[] =
-    "SELECT month, cohort, family, stage, category, carc, rarc, claims, charge_cents"
-    " FROM fact_reason_cells" DS_CELLS_IN_PERIOD " AND claims <> 0";
+    "SELECT $3::date, cohort, family, stage, category, carc, rarc, sum(claims)::bigint,"
+    " sum(charge_cents)::bigint FROM fact_reason_cells" DS_CELLS_IN_PERIOD
+    " GROUP BY cohort, family, stage, category, carc, rarc HAVING sum(claims) <> 0";
 inline constexpr char kSelectTimeCells[] =
-    "SELECT month, cohort, family, paid, day, claims, open_claims, open_charge_cents"
-    " FROM fact_time_cells" DS_CELLS_IN_PERIOD " AND claims <> 0";
+    "SELECT $3::date, cohort, family, paid, day, sum(claims)::bigint, sum(open_claims)::bigint,"
+    " sum(open_charge_cents)::bigint FROM fact_time_cells" DS_CELLS_IN_PERIOD
+    " GROUP BY cohort, family, paid, day HAVING sum(claims) <> 0";
 inline constexpr char kSelectReceiptCells[] =
-    "SELECT month, cohort, family, received_date, received, owed, paid_within,"
-    " adjudicated_within FROM fact_receipt_cells" DS_CELLS_IN_PERIOD " AND received <> 0";
+    "SELECT $3::date, cohort, family, received_date, sum(received)::bigint,"
+    " sum(owed)::bigint, sum(paid_within[1])::bigint, sum(paid_within[2])::bigint,"
+    " sum(paid_within[3])::bigint, sum(adjudicated_within[1])::bigint,"
+    " sum(adjudicated_within[2])::bigint, sum(adjudicated_within[3])::bigint"
+    " FROM fact_receipt_cells" DS_CELLS_IN_PERIOD
+    " GROUP BY cohort, family, received_date HAVING sum(received) <> 0";
 #undef DS_CELLS_IN_PERIOD
+#undef DS_COLUMN
+#undef DS_ELEMENT
+#undef DS_ADD
+#undef DS_SUM
+#undef DS_COUNT_COLUMNS
 
 // Per-claim reads: $1 practice_id, $2 first day, $3 last day, $4 payer_id[],
 // $5 procedure_family[], $6 rendering_npi[], $7 place_of_service[] (empty: all).
@@ -172,8 +244,8 @@ inline constexpr char kSelectFactsByAdjudicationDate[] =
   " AND (cardinality($9::smallint[]) = 0 OR final_denial_category = ANY($9::smallint[]))" \
   " AND (cardinality($10::text[]) = 0 OR final_denial_carc = ANY($10::text[]))"          \
   " AND (NOT $11::boolean OR charge_cents < $12::bigint OR (charge_cents = $12::bigint"  \
-  "  AND (payer_id, claim_id) > ($13::text COLLATE \"C\", $14::text COLLATE \"C\")))"    \
-  " ORDER BY charge_cents DESC, payer_id, claim_id LIMIT $15"
+  "  AND (payer_id COLLATE \"C\", claim_id COLLATE \"C\") > ($13::text, $14::text)))"    \
+  " ORDER BY charge_cents DESC, payer_id COLLATE \"C\", claim_id COLLATE \"C\" LIMIT $15"
 inline constexpr char kSelectWorklistByServiceDate[] = DS_SELECT_WORKLIST("service_date");
 inline constexpr char kSelectWorklistByAdjudicationDate[] =
     DS_SELECT_WORKLIST("initial_adjudication_date");

@@ -7,15 +7,15 @@
 -- Facts are computed with every stored event known. They answer a request whose as-of date
 -- is on or after the practice's horizon (fact_horizons: the latest service, submission,
 -- receipt, production or payment date stored for it); an earlier as-of date is answered from
--- the raw events. Every table leads its primary key with practice_id (DESIGN §4). Claim keys
--- compare bytewise (COLLATE "C"), as the worklist's keyset pagination does in C++.
+-- the raw events. Every table leads its primary key with practice_id (DESIGN §4). The
+-- worklist orders claim keys bytewise (COLLATE "C"), as its keyset pagination does in C++.
 
 -- ClaimFacts (analytics/measures.h) as of all events; the as-of-dependent fields (waiting
 -- time, aging, days since receipt) are re-derived by the reader.
 CREATE TABLE claim_report_facts (
   practice_id bigint NOT NULL,
-  payer_id text COLLATE "C" NOT NULL,
-  claim_id text COLLATE "C" NOT NULL,
+  payer_id text NOT NULL,
+  claim_id text NOT NULL,
   cohort text NOT NULL CHECK (cohort IN ('non_cervical', 'nonspecific', 'specific')),
   diagnosis_family text NOT NULL DEFAULT '',
   diagnosis_code text NOT NULL DEFAULT '',
@@ -70,7 +70,8 @@ CREATE INDEX claim_report_facts_by_adjudication_date
   ON claim_report_facts (practice_id, initial_adjudication_date);
 -- The worklist: finally denied claims by charge descending, then claim key.
 CREATE INDEX claim_report_facts_worklist
-  ON claim_report_facts (practice_id, charge_cents DESC, payer_id, claim_id)
+  ON claim_report_facts (practice_id, charge_cents DESC, payer_id COLLATE "C",
+                         claim_id COLLATE "C")
   WHERE finally_denied;
 
 -- The latest date anything stored for the practice happened (see above).
@@ -80,17 +81,58 @@ CREATE TABLE fact_horizons (
 );
 
 -- Cells of one basis (1 service month, 2 adjudication month), month and cohort leaf. The
--- counts are analytics/fact_cells.h CountsToVector, the squares SquaresToVector.
+-- c_* columns are analytics/fact_cells.h CountsToVector in order (MeasureCounts' fields),
+-- the sq_* columns SquaresToVector: columns, so a read sums them in SQL (int8 sums) and
+-- hands the server one row per stratum or month instead of one per cell.
 CREATE TABLE fact_count_cells (
   practice_id bigint NOT NULL,
   basis smallint NOT NULL CHECK (basis IN (1, 2)),
   month date NOT NULL,
   cohort text NOT NULL,
   family text NOT NULL,
-  payer_id text COLLATE "C" NOT NULL,
+  payer_id text NOT NULL,
   procedure_family text NOT NULL,
-  counts bigint[] NOT NULL,
-  squares double precision[] NOT NULL,
+  c_claims bigint NOT NULL DEFAULT 0,
+  c_charge_cents bigint NOT NULL DEFAULT 0,
+  c_adjudicated bigint NOT NULL DEFAULT 0,
+  c_adjudicated_charge_cents bigint NOT NULL DEFAULT 0,
+  c_adjudicated_lines bigint NOT NULL DEFAULT 0,
+  c_adjudicated_line_charge_cents bigint NOT NULL DEFAULT 0,
+  c_initially_denied bigint NOT NULL DEFAULT 0,
+  c_initially_denied_charge_cents bigint NOT NULL DEFAULT 0,
+  c_initially_denied_lines bigint NOT NULL DEFAULT 0,
+  c_initially_denied_line_charge_cents bigint NOT NULL DEFAULT 0,
+  c_finally_denied bigint NOT NULL DEFAULT 0,
+  c_finally_denied_charge_cents bigint NOT NULL DEFAULT 0,
+  c_finally_denied_lines bigint NOT NULL DEFAULT 0,
+  c_finally_denied_line_charge_cents bigint NOT NULL DEFAULT 0,
+  c_initial_partial_denials bigint NOT NULL DEFAULT 0,
+  c_initial_partial_denial_charge_cents bigint NOT NULL DEFAULT 0,
+  c_initial_partial_denied_lines bigint NOT NULL DEFAULT 0,
+  c_initial_partial_denied_line_charge_cents bigint NOT NULL DEFAULT 0,
+  c_final_partial_denials bigint NOT NULL DEFAULT 0,
+  c_final_partial_denial_charge_cents bigint NOT NULL DEFAULT 0,
+  c_final_partial_denied_lines bigint NOT NULL DEFAULT 0,
+  c_final_partial_denied_line_charge_cents bigint NOT NULL DEFAULT 0,
+  c_overturned bigint NOT NULL DEFAULT 0,
+  c_overturned_charge_cents bigint NOT NULL DEFAULT 0,
+  c_overturned_lines bigint NOT NULL DEFAULT 0,
+  c_overturned_line_charge_cents bigint NOT NULL DEFAULT 0,
+  c_clean bigint NOT NULL DEFAULT 0,
+  c_clean_charge_cents bigint NOT NULL DEFAULT 0,
+  c_net_paid_cents bigint NOT NULL DEFAULT 0,
+  c_served bigint NOT NULL DEFAULT 0,
+  c_paid bigint NOT NULL DEFAULT 0,
+  c_paid_days_sum bigint NOT NULL DEFAULT 0,
+  c_submission_lag_count bigint NOT NULL DEFAULT 0,
+  c_submission_lag_days_sum bigint NOT NULL DEFAULT 0,
+  c_turnaround_count bigint NOT NULL DEFAULT 0,
+  c_turnaround_days_sum bigint NOT NULL DEFAULT 0,
+  c_open bigint NOT NULL DEFAULT 0,
+  c_open_charge_cents bigint NOT NULL DEFAULT 0,
+  sq_adjudicated double precision NOT NULL DEFAULT 0,
+  sq_initially_denied double precision NOT NULL DEFAULT 0,
+  sq_finally_denied double precision NOT NULL DEFAULT 0,
   PRIMARY KEY (practice_id, basis, month, cohort, family, payer_id, procedure_family)
 );
 

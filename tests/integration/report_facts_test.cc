@@ -88,10 +88,16 @@ class ReportFactsTest : public StoreTest {
       selection.basis = basis;
       selection.months = {absl::CivilMonth(2026, 1), absl::CivilMonth(2026, 12)};
       const FactsRequest request{kAsOf, selection};
-      auto stored = s.LoadFactCells(practice, request, kAllCells);
-      ASSERT_TRUE(stored.ok()) << stored.status();
-      ASSERT_TRUE(stored->has_value());
-      EXPECT_EQ(Describe(**stored), Describe(CellsOfFacts(raw, selection)));
+      // At every grain the reads offer: per cell, summed over months, summed over strata.
+      for (int grain : {0, int{kMergeMonths}, int{kMergeStrata}}) {
+        auto stored = s.LoadFactCells(practice, request, kAllCells | grain);
+        ASSERT_TRUE(stored.ok()) << stored.status();
+        ASSERT_TRUE(stored->has_value());
+        EXPECT_EQ(Describe(**stored), Describe(KeepKinds(CellsOfFacts(raw, selection),
+                                                         kAllCells | grain,
+                                                         *selection.months.first)))
+            << "grain " << grain;
+      }
 
       auto facts = s.LoadFacts(practice, request);
       ASSERT_TRUE(facts.ok()) << facts.status();
@@ -247,7 +253,8 @@ TEST_F(ReportFactsTest, ACodeListChangeTakesARebuild) {
   selection.months = {absl::CivilMonth(2026, 1), absl::CivilMonth(2026, 12)};
   auto stale = (*reloaded)->LoadFactCells(practice, {kAsOf, selection}, kReasonCells);
   ASSERT_TRUE(stale.ok() && stale->has_value());
-  EXPECT_NE(Describe(**stale), Describe(KeepKinds(CellsOfFacts(raw, selection), kReasonCells)));
+  EXPECT_NE(Describe(**stale), Describe(KeepKinds(CellsOfFacts(raw, selection), kReasonCells,
+                                                  *selection.months.first)));
   // ... and after it, the new lists' everywhere.
   ASSERT_TRUE((*reloaded)->RebuildFacts(practice).ok());
   ExpectStoredEqualsRaw(practice, **reloaded, changed);

@@ -1,0 +1,402 @@
+// analytics_bench: DESIGN §6's dashboard bar (p99 < 20 ms with 1 million claims in one
+// practice and 10 million in all). It loads generated practices through the real
+// PgClaimStore ingest path (COPY into the raw tables, per-claim facts and monthly cells kept
+// in the same transactions), serves AnalyticsService in-process on loopback, calls each
+// report RPC from N concurrent clients and reports p50/p99, then runs the same reports'
+// counts as plain GROUP BY queries over the raw tables in the same run for the ratio.
+// Not a test: it takes minutes to hours and is never run by ctest. See bench/README.md.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "analytics/fact_cells.h"
+#include "analytics/taxonomy.h"
+#include "bench/demo_gen.h"
+#include "denialscope/v1/analytics_service.grpc.pb.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "pqxx/pqxx"
+#include "server/api_convert.h"
+#include "server/call_log.h"
+#include "server/clock.h"
+#include "server/patient_key.h"
+#include "server/server.h"
+#include "sql/baseline_queries.h"
+#include "sql/bulk_load.h"
+#include "sql/pg_claim_store.h"
+
+ABSL_FLAG(std::string, database_url, "", "PostgreSQL URL (env DATABASE_URL). Required.");
+ABSL_FLAG(int, big_claims, 1000000, "Claims of the measured practice (practice 0).");
+ABSL_FLAG(int, other_practices, 9, "Further practices loaded around it.");
+ABSL_FLAG(int, other_claims, 1000000, "Claims of each further practice.");
+ABSL_FLAG(bool, skip_load, false, "Measure what an earlier run loaded.");
+ABSL_FLAG(int, load_from, 0,
+          "Load practices from this index on (earlier ones were loaded by an earlier run).");
+ABSL_FLAG(bool, bulk, true,
+          "Load with COPY straight into the tables (sql/bulk_load.h) instead of through "
+          "IngestClaims/IngestRemittances batches.");
+ABSL_FLAG(int, batch, 5000, "Records per ingest batch, or claims per bulk transaction / 10.");
+ABSL_FLAG(int, clients, 8, "Concurrent clients per RPC.");
+ABSL_FLAG(int, calls, 100, "Calls per client per RPC (after 3 warm-up calls).");
+ABSL_FLAG(int, baseline_calls, 1, "GROUP BY runs per client per report.");
+
+namespace denialscope {
+namespace {
+
+namespace v1 = ::denialscope::v1;
+using Clock = std::chrono::steady_clock;
+
+class NullLogSink : public LogSink {
+ public:
+  void Write(absl::string_view) override {}
+};
+
+DemoOptions Options(int claims) {
+  DemoOptions options;
+  options.practices = 1;
+  options.claims_per_practice = claims;
+  return options;
+}
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// Converts and stores the practice's records in batches, in the demo files' order.
+absl::Status Load(ClaimStore& store, const PatientKeyHasher& hasher, const DemoPractice& p) {
+  absl::StatusOr<Practice> practice = store.CreatePractice(p.npi, p.display_name);
+  if (!practice.ok()) return practice.status();
+  const size_t batch = static_cast<size_t>(absl::GetFlag(FLAGS_batch));
+  std::vector<Claim> claims;
+  std::vector<RemittanceEvent> events;
+  std::vector<FieldError> errors;
+  auto flush = [&]() -> absl::Status {
+    if (!claims.empty()) {
+      if (auto r = store.IngestClaims(*practice, claims); !r.ok()) return r.status();
+    }
+    if (!events.empty()) {
+      if (auto r = store.IngestRemittances(*practice, events); !r.ok()) return r.status();
+    }
+    claims.clear();
+    events.clear();
+    return absl::OkStatus();
+  };
+  auto add_claims = [&](size_t from, size_t to) -> absl::Status {
+    for (size_t i = from; i < to; ++i) {
+      std::optional<Claim> claim = ClaimFromProto(p.claims[i], p.npi, hasher, &errors);
+      if (claim.has_value()) claims.push_back(*std::move(claim));
+      if (claims.size() >= batch) {
+        if (absl::Status s = flush(); !s.ok()) return s;
+      }
+    }
+    return flush();
+  };
+  const size_t late = std::min(p.first_late_claim, p.claims.size());
+  if (absl::Status s = add_claims(0, late); !s.ok()) return s;
+  for (const v1::RemittanceRecord& r : p.remittances) {
+    std::optional<RemittanceEvent> event = RemittanceFromProto(r, p.npi, &errors);
+    if (event.has_value()) events.push_back(*std::move(event));
+    if (events.size() >= batch) {
+      if (absl::Status s = flush(); !s.ok()) return s;
+    }
+  }
+  if (absl::Status s = flush(); !s.ok()) return s;
+  if (absl::Status s = add_claims(late, p.claims.size()); !s.ok()) return s;
+  if (!errors.empty()) {
+    return absl::InternalError(absl::StrCat(errors.size(), " generated records were invalid: ",
+                                            errors.front().field, " ", errors.front().reason));
+  }
+  return absl::OkStatus();
+}
+
+// The practice's claims as stored after all its records: the current version of each claim
+// (voided ones left out), its first coding when a replacement changed it, every event.
+std::vector<ClaimHistory> Histories(const DemoPractice& p, const PatientKeyHasher& hasher) {
+  std::vector<ClaimHistory> histories;
+  std::map<std::pair<std::string, std::string>, size_t> index;
+  std::vector<bool> voided;
+  std::vector<FieldError> errors;
+  for (const v1::ClaimRecord& record : p.claims) {
+    std::optional<Claim> claim = ClaimFromProto(record, p.npi, hasher, &errors);
+    if (!claim.has_value()) continue;
+    const auto key = std::make_pair(claim->payer_id, claim->claim_id);
+    auto it = index.find(key);
+    if (it == index.end()) {
+      index.emplace(key, histories.size());
+      voided.push_back(claim->frequency == FrequencyCode::kVoid);
+      histories.push_back(ClaimHistory{*std::move(claim), {}});
+      continue;
+    }
+    ClaimHistory& h = histories[it->second];
+    if (claim->frequency == FrequencyCode::kVoid) {
+      voided[it->second] = true;
+      continue;
+    }
+    if (h.first_diagnoses.empty() && h.claim.diagnoses != claim->diagnoses) {
+      h.first_diagnoses = h.claim.diagnoses;
+    }
+    voided[it->second] = false;
+    h.claim = *std::move(claim);
+  }
+  for (const v1::RemittanceRecord& record : p.remittances) {
+    std::optional<RemittanceEvent> event = RemittanceFromProto(record, p.npi, &errors);
+    if (!event.has_value()) continue;
+    auto it = index.find({event->payer_id, event->claim_id});
+    if (it != index.end()) histories[it->second].events.push_back(*std::move(event));
+  }
+  std::vector<ClaimHistory> active;
+  active.reserve(histories.size());
+  for (size_t i = 0; i < histories.size(); ++i) {
+    if (!voided[i]) active.push_back(std::move(histories[i]));
+  }
+  return active;
+}
+
+absl::Status BulkLoad(ClaimStore& store, const std::string& url, const PatientKeyHasher& hasher,
+                      const DemoPractice& p) {
+  absl::StatusOr<Practice> practice = store.CreatePractice(p.npi, p.display_name);
+  if (!practice.ok()) return practice.status();
+  std::vector<ClaimHistory> histories = Histories(p, hasher);
+  const MeasureContext& builtin = BuiltinMeasureContext();
+  const size_t chunk = static_cast<size_t>(absl::GetFlag(FLAGS_batch)) * 10;
+  for (size_t from = 0; from < histories.size(); from += chunk) {
+    const size_t to = std::min(histories.size(), from + chunk);
+    std::vector<ClaimHistory> part(std::make_move_iterator(histories.begin() + from),
+                                   std::make_move_iterator(histories.begin() + to));
+    if (absl::Status s = BulkLoadHistories(url, *practice, part, builtin); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+struct Percentiles {
+  double p50_ms = 0;
+  double p99_ms = 0;
+  size_t samples = 0;
+};
+
+Percentiles Summarize(std::vector<double> ms) {
+  std::sort(ms.begin(), ms.end());
+  Percentiles p;
+  p.samples = ms.size();
+  if (ms.empty()) return p;
+  auto at = [&](double q) {
+    return ms[std::min(ms.size() - 1, static_cast<size_t>(q * static_cast<double>(ms.size())))];
+  };
+  p.p50_ms = at(0.50);
+  p.p99_ms = at(0.99);
+  return p;
+}
+
+// Runs `call` from `clients` threads, `calls` times each after `warmup`, in milliseconds.
+Percentiles Measure(int clients, int warmup, int calls, const std::function<bool()>& call,
+                    std::atomic<int>* failures) {
+  std::vector<std::vector<double>> per_thread(static_cast<size_t>(clients));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < warmup + calls; ++i) {
+        const Clock::time_point start = Clock::now();
+        if (!call()) ++*failures;
+        if (i >= warmup) per_thread[static_cast<size_t>(t)].push_back(Seconds(start) * 1000);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::vector<double> all;
+  for (const auto& v : per_thread) all.insert(all.end(), v.begin(), v.end());
+  return Summarize(std::move(all));
+}
+
+template <typename Request>
+Request Scope(const std::string& npi, const DemoOptions& options) {
+  Request request;
+  request.set_from_month(FormatIsoMonth(options.first_month));
+  request.set_to_month(FormatIsoMonth(options.first_month + (options.months - 1)));
+  request.set_as_of_date(FormatIsoDate(options.as_of));
+  (void)npi;
+  return request;
+}
+
+int Run() {
+  std::string url = absl::GetFlag(FLAGS_database_url);
+  if (url.empty() && std::getenv("DATABASE_URL") != nullptr) url = std::getenv("DATABASE_URL");
+  if (url.empty()) {
+    std::fprintf(stderr, "analytics_bench: --database_url or DATABASE_URL is required\n");
+    return 2;
+  }
+  if (auto applied = ApplyMigrations(url); !applied.ok()) {
+    std::fprintf(stderr, "migrations: %s\n", std::string(applied.status().message()).c_str());
+    return 1;
+  }
+  const CohortTaxonomy taxonomy = *CohortTaxonomy::Builtin();
+  const PatientKeyHasher hasher = *PatientKeyHasher::Create("analytics-bench-secret-0123456789");
+  PgOptions pg;
+  pg.url = url;
+  pg.pool_size = absl::GetFlag(FLAGS_clients) + 2;
+  auto store = OpenPgClaimStore(pg, &taxonomy);
+  if (!store.ok()) {
+    std::fprintf(stderr, "store: %s\n", std::string(store.status().message()).c_str());
+    return 1;
+  }
+
+  // Practice 0 is the measured one; its NPI depends only on the seed and its index.
+  std::set<std::string> npis;
+  const DemoOptions big = Options(absl::GetFlag(FLAGS_big_claims));
+  std::string npi;
+  int64_t loaded = 0;
+  const Clock::time_point load_start = Clock::now();
+  const int practices = 1 + absl::GetFlag(FLAGS_other_practices);
+  for (int i = 0; i < practices; ++i) {
+    const bool skip = absl::GetFlag(FLAGS_skip_load) || i < absl::GetFlag(FLAGS_load_from);
+    const DemoOptions options = i == 0 ? big : Options(absl::GetFlag(FLAGS_other_claims));
+    const Clock::time_point start = Clock::now();
+    DemoPractice p = GenerateDemoPractice(skip ? Options(1) : options, i, &npis);
+    if (i == 0) npi = p.npi;
+    if (skip) continue;
+    const double generated = Seconds(start);
+    const absl::Status s = absl::GetFlag(FLAGS_bulk) ? BulkLoad(**store, url, hasher, p)
+                                                     : Load(**store, hasher, p);
+    if (!s.ok()) {
+      std::fprintf(stderr, "load of practice %d: %s\n", i, std::string(s.message()).c_str());
+      return 1;
+    }
+    loaded += static_cast<int64_t>(p.truth.size());
+    std::printf("practice %d (%s): %zu claims, %zu remittances; generated in %.1f s, stored in "
+                "%.1f s; %lld claims so far, %.0f s\n",
+                i, p.npi.c_str(), p.truth.size(), p.remittances.size(), generated,
+                Seconds(start) - generated, static_cast<long long>(loaded), Seconds(load_start));
+    std::fflush(stdout);
+  }
+
+  // Fresh planner statistics, as autovacuum keeps them on a live database.
+  if (!absl::GetFlag(FLAGS_skip_load)) {
+    pqxx::connection connection(url);
+    pqxx::nontransaction tx(connection);
+    tx.exec(queries::kBaselineAnalyze);
+  }
+
+  // The server in-process on loopback, over the same store.
+  SystemClock clock;
+  NullLogSink log;
+  ServerOptions server_options;
+  server_options.listen_address = "127.0.0.1:0";
+  server_options.max_handler_threads = 2 * absl::GetFlag(FLAGS_clients);
+  auto server = DenialscopeServer::Start(
+      server_options, ServiceContext{store->get(), &taxonomy, &hasher, &clock, &log});
+  if (!server.ok()) {
+    std::fprintf(stderr, "server: %s\n", std::string(server.status().message()).c_str());
+    return 1;
+  }
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = v1::AnalyticsService::NewStub(channel);
+  const std::string practice = PracticeName(npi);
+
+  struct Report {
+    std::string name;
+    std::function<bool(v1::DataSource*)> call;
+    const char* baseline;
+  };
+  std::vector<Report> reports;
+  reports.push_back({"CompareCohorts", [&](v1::DataSource* source) {
+    auto request = Scope<v1::CompareCohortsRequest>(npi, big);
+    request.set_practice(practice);
+    v1::CompareCohortsResponse response;
+    grpc::ClientContext context;
+    const bool ok = stub->CompareCohorts(&context, request, &response).ok();
+    *source = response.source();
+    return ok;
+  }, queries::kBaselineCompare});
+  reports.push_back({"GetTrend", [&](v1::DataSource* source) {
+    auto request = Scope<v1::GetTrendRequest>(npi, big);
+    request.set_practice(practice);
+    request.set_measure(v1::MEASURE_INITIAL_DENIAL_RATE);
+    v1::GetTrendResponse response;
+    grpc::ClientContext context;
+    const bool ok = stub->GetTrend(&context, request, &response).ok();
+    *source = response.source();
+    return ok;
+  }, queries::kBaselineTrend});
+  reports.push_back({"ListDenialReasons", [&](v1::DataSource* source) {
+    auto request = Scope<v1::ListDenialReasonsRequest>(npi, big);
+    request.set_practice(practice);
+    v1::ListDenialReasonsResponse response;
+    grpc::ClientContext context;
+    const bool ok = stub->ListDenialReasons(&context, request, &response).ok();
+    *source = response.source();
+    return ok;
+  }, queries::kBaselineReasons});
+  reports.push_back({"GetPaymentTimeline", [&](v1::DataSource* source) {
+    auto request = Scope<v1::GetPaymentTimelineRequest>(npi, big);
+    request.set_practice(practice);
+    v1::GetPaymentTimelineResponse response;
+    grpc::ClientContext context;
+    const bool ok = stub->GetPaymentTimeline(&context, request, &response).ok();
+    *source = response.source();
+    return ok;
+  }, queries::kBaselineTimeline});
+  reports.push_back({"ListDeniedClaims", [&](v1::DataSource* source) {
+    auto request = Scope<v1::ListDeniedClaimsRequest>(npi, big);
+    request.set_parent(practice);
+    request.set_page_size(50);
+    v1::ListDeniedClaimsResponse response;
+    grpc::ClientContext context;
+    const bool ok = stub->ListDeniedClaims(&context, request, &response).ok();
+    *source = response.source();
+    return ok;
+  }, queries::kBaselineWorklist});
+
+  const int clients = absl::GetFlag(FLAGS_clients);
+  const Practice measured = *(*store)->GetPractice(npi);
+  std::printf("\n| RPC | source | RPC p50 (ms) | RPC p99 (ms) | GROUP BY p50 (ms) | GROUP BY p99 "
+              "(ms) | GROUP BY p50 / RPC p50 |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+  for (const Report& report : reports) {
+    std::atomic<int> failures{0};
+    v1::DataSource source = v1::DATA_SOURCE_UNSPECIFIED;
+    report.call(&source);
+    const Percentiles rpc = Measure(clients, 3, absl::GetFlag(FLAGS_calls), [&] {
+      v1::DataSource ignored;
+      return report.call(&ignored);
+    }, &failures);
+    // The same report's counts by a plain GROUP BY over the raw tables, same clients.
+    std::vector<std::unique_ptr<pqxx::connection>> connections;
+    for (int i = 0; i < clients; ++i) connections.push_back(std::make_unique<pqxx::connection>(url));
+    std::atomic<int> next{0};
+    const Percentiles baseline = Measure(clients, 0, absl::GetFlag(FLAGS_baseline_calls), [&] {
+      thread_local int index = next++;
+      pqxx::nontransaction tx(*connections[static_cast<size_t>(index % clients)]);
+      tx.exec_params(report.baseline, measured.practice_id, FormatIsoDate(Day(big.first_month)),
+                     FormatIsoDate(Day(big.first_month + big.months) - 1));
+      return true;
+    }, &failures);
+    std::printf("| %s | %s | %.2f | %.2f | %.0f | %.0f | %.0fx |%s\n", report.name.c_str(),
+                v1::DataSource_Name(source).c_str(), rpc.p50_ms, rpc.p99_ms, baseline.p50_ms,
+                baseline.p99_ms, rpc.p50_ms > 0 ? baseline.p50_ms / rpc.p50_ms : 0.0,
+                failures > 0 ? absl::StrCat(" (", failures.load(), " failures)").c_str() : "");
+    std::fflush(stdout);
+  }
+  (*server)->Shutdown(absl::Seconds(1));
+  return 0;
+}
+
+}  // namespace
+}  // namespace denialscope
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return denialscope::Run();
+}
