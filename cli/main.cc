@@ -5,6 +5,7 @@
 #include "cli/analytics_commands.h"
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/report_command.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -36,7 +37,8 @@ The server address comes from --server, else DENIALSCOPE_SERVER, else 127.0.0.1:
 // The whole help text: the commands above, the report commands, the tail.
 struct Usage {};
 std::ostream& operator<<(std::ostream& out, Usage) {
-  return out << kUsageHead << denialscope::cli::kAnalyticsUsage << kUsageTail;
+  return out << kUsageHead << denialscope::cli::kAnalyticsUsage << denialscope::cli::kReportUsage
+             << kUsageTail;
 }
 constexpr Usage kUsage;
 
@@ -67,6 +69,7 @@ int main(int argc, char** argv) {
   if (command == "reasons") return cli::RunReasons(*args, channel, std::cout, std::cerr);
   if (command == "timeline") return cli::RunTimeline(*args, channel, std::cout, std::cerr);
   if (command == "worklist") return cli::RunWorklist(*args, channel, std::cout, std::cerr);
+  if (command == "report") return cli::RunReport(*args, channel, std::cout, std::cerr);
   std::cerr << "denialscope: unknown command \"" << command << "\"\n" << kUsage;
   return cli::kExitUsage;
 }

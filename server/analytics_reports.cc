@@ -25,6 +25,7 @@
 #include "analytics/status_macros.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "server/analytics_answers.h"
 #include "server/analytics_service.h"
 #include "server/api_convert.h"
 #include "server/grpc_status.h"
@@ -180,8 +181,7 @@ class ReportData {
         DS_ASSIGN_OR_RETURN(std::optional<std::vector<ClaimFacts>> facts,
                             context_.store->LoadFacts(scope.practice, request));
         if (facts.has_value()) {
-          return std::make_pair(
-              KeepKinds(CellsOfFacts(*facts, scope.selection), kinds, scope.from),
+          return std::make_pair(KeepKinds(CellsOfFacts(*facts, scope.selection), kinds, scope.from),
                                 v1::DATA_SOURCE_CLAIM_FACTS);
         }
       }
@@ -204,11 +204,11 @@ int64_t CellRows(const FactCells& cells) {
 
 // The fields every report response echoes; the call's row count for the audit trail.
 template <typename Response>
-void SetCommonFields(const ReportData::Fetched& fetched, RpcCall& call, Response* response) {
+void SetCommonFields(const ReportData::Fetched& fetched, int64_t* rows, Response* response) {
   response->set_practice(PracticeName(fetched.scope.practice.npi));
   response->set_as_of_date(FormatIsoDate(fetched.scope.as_of));
   response->set_source(fetched.source);
-  call.SetRows(CellRows(fetched.cells));
+  *rows = CellRows(fetched.cells);
 }
 
 // The worklist token's query tag: every request field but the page fields, with the as-of
@@ -288,139 +288,140 @@ absl::StatusOr<WorklistFilter> WorklistFilterFromProto(const v1::ListDeniedClaim
 
 }  // namespace
 
-grpc::Status AnalyticsServiceImpl::CompareCohorts(grpc::ServerContext* server_context,
-                                                  const v1::CompareCohortsRequest* request,
-                                                  v1::CompareCohortsResponse* response) {
-  RpcCall call(context_, server_context, "AnalyticsService.CompareCohorts");
-  if (grpc::Status refused = call.Admit(*request); !refused.ok()) return call.Finish(refused);
-  auto fetched = ReportData(context_).Fetch(*request, request->practice(),
-                                            request->confidence_level(),
-                                            kCountCells | kMergeMonths);
-  if (!fetched.ok()) return call.Finish(ToGrpcStatus(fetched.status()));
-  const ReportScope& scope = fetched->scope;
-  SetCommonFields(*fetched, call, response);
+absl::Status AnswerCompareCohorts(const ServiceContext& context,
+                                  const v1::CompareCohortsRequest& request,
+                                  v1::CompareCohortsResponse* response, int64_t* rows) {
+  DS_ASSIGN_OR_RETURN(ReportData::Fetched fetched,
+                      ReportData(context).Fetch(request, request.practice(),
+                                                request.confidence_level(),
+                                                kCountCells | kMergeMonths));
+  const ReportScope& scope = fetched.scope;
+  SetCommonFields(fetched, rows, response);
   response->set_from_month(FormatIsoMonth(scope.from));
   response->set_to_month(FormatIsoMonth(scope.to));
   response->set_period_basis(PeriodBasisToProto(scope.selection.basis));
   ComparisonToProto(
-      CompareCohortCells(fetched->cells.counts, *context_.taxonomy, scope.confidence), response);
-  return call.Finish(grpc::Status::OK);
+      CompareCohortCells(fetched.cells.counts, *context.taxonomy, scope.confidence), response);
+  return absl::OkStatus();
 }
 
-grpc::Status AnalyticsServiceImpl::GetTrend(grpc::ServerContext* server_context,
-                                            const v1::GetTrendRequest* request,
-                                            v1::GetTrendResponse* response) {
-  RpcCall call(context_, server_context, "AnalyticsService.GetTrend");
-  if (grpc::Status refused = call.Admit(*request); !refused.ok()) return call.Finish(refused);
-  const std::optional<MeasureId> measure = MeasureFromProto(request->measure());
+absl::Status AnswerGetTrend(const ServiceContext& context, const v1::GetTrendRequest& request,
+                            v1::GetTrendResponse* response, int64_t* rows) {
+  const std::optional<MeasureId> measure = MeasureFromProto(request.measure());
   if (!measure.has_value()) {
-    return call.Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                    "measure: required (one of the Measure values)"));
+    return absl::InvalidArgumentError("measure: required (one of the Measure values)");
   }
-  auto fetched = ReportData(context_).Fetch(*request, request->practice(),
-                                            request->confidence_level(),
-                                            kCountCells | kMergeStrata);
-  if (!fetched.ok()) return call.Finish(ToGrpcStatus(fetched.status()));
-  const ReportScope& scope = fetched->scope;
-  SetCommonFields(*fetched, call, response);
-  response->set_measure(request->measure());
-  TrendToProto(ComputeTrend(fetched->cells.counts, *measure, scope.from, scope.to,
-                            *context_.taxonomy, scope.confidence),
+  DS_ASSIGN_OR_RETURN(ReportData::Fetched fetched,
+                      ReportData(context).Fetch(request, request.practice(),
+                                                request.confidence_level(),
+                                                kCountCells | kMergeStrata));
+  const ReportScope& scope = fetched.scope;
+  SetCommonFields(fetched, rows, response);
+  response->set_measure(request.measure());
+  TrendToProto(ComputeTrend(fetched.cells.counts, *measure, scope.from, scope.to,
+                            *context.taxonomy, scope.confidence),
                response);
-  return call.Finish(grpc::Status::OK);
+  return absl::OkStatus();
 }
 
-grpc::Status AnalyticsServiceImpl::ListDenialReasons(grpc::ServerContext* server_context,
-                                                     const v1::ListDenialReasonsRequest* request,
-                                                     v1::ListDenialReasonsResponse* response) {
-  RpcCall call(context_, server_context, "AnalyticsService.ListDenialReasons");
-  if (grpc::Status refused = call.Admit(*request); !refused.ok()) return call.Finish(refused);
-  const ReportData data(context_);
-  auto fetched = data.Fetch(*request, request->practice(), 0, kReasonCells);
-  if (!fetched.ok()) return call.Finish(ToGrpcStatus(fetched.status()));
+absl::Status AnswerListDenialReasons(const ServiceContext& context,
+                                     const v1::ListDenialReasonsRequest& request,
+                                     v1::ListDenialReasonsResponse* response, int64_t* rows) {
+  const ReportData data(context);
+  DS_ASSIGN_OR_RETURN(ReportData::Fetched fetched,
+                      data.Fetch(request, request.practice(), 0, kReasonCells));
   const DenialStage stage =
-      request->stage() == v1::DENIAL_STAGE_FINAL ? DenialStage::kFinal : DenialStage::kInitial;
-  SetCommonFields(*fetched, call, response);
+      request.stage() == v1::DENIAL_STAGE_FINAL ? DenialStage::kFinal : DenialStage::kInitial;
+  SetCommonFields(fetched, rows, response);
   response->set_stage(stage == DenialStage::kFinal ? v1::DENIAL_STAGE_FINAL
                                                    : v1::DENIAL_STAGE_INITIAL);
-  ReasonsToProto(DenialReasons(fetched->cells.reasons, stage, *context_.taxonomy),
+  ReasonsToProto(DenialReasons(fetched.cells.reasons, stage, *context.taxonomy),
                  data.code_lists(), response);
-  return call.Finish(grpc::Status::OK);
+  return absl::OkStatus();
 }
 
-grpc::Status AnalyticsServiceImpl::GetPaymentTimeline(
-    grpc::ServerContext* server_context, const v1::GetPaymentTimelineRequest* request,
-    v1::GetPaymentTimelineResponse* response) {
-  RpcCall call(context_, server_context, "AnalyticsService.GetPaymentTimeline");
-  if (grpc::Status refused = call.Admit(*request); !refused.ok()) return call.Finish(refused);
-  auto fetched = ReportData(context_).Fetch(*request, request->practice(),
-                                            request->confidence_level(),
-                                            kTimeCells | kReceiptCells);
-  if (!fetched.ok()) return call.Finish(ToGrpcStatus(fetched.status()));
-  SetCommonFields(*fetched, call, response);
-  TimelineToProto(PaymentTimeline(fetched->cells.times, fetched->cells.receipts,
-                                  fetched->scope.as_of, *context_.taxonomy,
-                                  fetched->scope.confidence),
+absl::Status AnswerGetPaymentTimeline(const ServiceContext& context,
+                                      const v1::GetPaymentTimelineRequest& request,
+                                      v1::GetPaymentTimelineResponse* response, int64_t* rows) {
+  DS_ASSIGN_OR_RETURN(ReportData::Fetched fetched,
+                      ReportData(context).Fetch(request, request.practice(),
+                                                request.confidence_level(),
+                                                kTimeCells | kReceiptCells));
+  SetCommonFields(fetched, rows, response);
+  TimelineToProto(PaymentTimeline(fetched.cells.times, fetched.cells.receipts,
+                                  fetched.scope.as_of, *context.taxonomy,
+                                  fetched.scope.confidence),
                   response);
-  return call.Finish(grpc::Status::OK);
+  return absl::OkStatus();
 }
 
-grpc::Status AnalyticsServiceImpl::ListDeniedClaims(grpc::ServerContext* server_context,
-                                                    const v1::ListDeniedClaimsRequest* request,
-                                                    v1::ListDeniedClaimsResponse* response) {
-  RpcCall call(context_, server_context, "AnalyticsService.ListDeniedClaims");
-  if (grpc::Status refused = call.Admit(*request); !refused.ok()) return call.Finish(refused);
-  const ReportData data(context_);
-  if (request->page_size() < 0) {
-    return call.Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                    absl::StrCat("page_size: must not be negative, got ",
-                                                 request->page_size())));
+absl::Status AnswerListDeniedClaims(const ServiceContext& context,
+                                    const v1::ListDeniedClaimsRequest& request,
+                                    v1::ListDeniedClaimsResponse* response, int64_t* rows) {
+  const ReportData data(context);
+  if (request.page_size() < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must not be negative, got ", request.page_size()));
   }
-  absl::StatusOr<ReportScope> scope =
-      ParseScope(context_, data.families(), "parent", request->parent(), *request, 0);
-  if (!scope.ok()) return call.Finish(ToGrpcStatus(scope.status()));
-  absl::StatusOr<WorklistFilter> filter = WorklistFilterFromProto(*request);
-  if (!filter.ok()) return call.Finish(ToGrpcStatus(filter.status()));
-  WorklistRequest worklist{{scope->as_of, scope->selection}, *filter, std::nullopt, 0};
-  worklist.limit = request->page_size() == 0 ? kDefaultPageSize
-                                              : std::min(request->page_size(), kMaxPageSize);
-  const std::string tag = WorklistTag(*request, scope->as_of);
-  if (!request->page_token().empty()) {
-    absl::StatusOr<std::string> position = DecodePageToken(request->page_token(), tag);
-    if (!position.ok()) return call.Finish(ToGrpcStatus(position.status()));
-    absl::StatusOr<WorklistPosition> after = DecodePosition(*position);
-    if (!after.ok()) return call.Finish(ToGrpcStatus(after.status()));
-    worklist.after = *std::move(after);
+  DS_ASSIGN_OR_RETURN(ReportScope scope,
+                      ParseScope(context, data.families(), "parent", request.parent(), request, 0));
+  DS_ASSIGN_OR_RETURN(WorklistFilter filter, WorklistFilterFromProto(request));
+  WorklistRequest worklist{{scope.as_of, scope.selection}, filter, std::nullopt, 0};
+  worklist.limit = request.page_size() == 0 ? kDefaultPageSize
+                                             : std::min(request.page_size(), kMaxPageSize);
+  const std::string tag = WorklistTag(request, scope.as_of);
+  if (!request.page_token().empty()) {
+    DS_ASSIGN_OR_RETURN(std::string position, DecodePageToken(request.page_token(), tag));
+    DS_ASSIGN_OR_RETURN(worklist.after, DecodePosition(position));
   }
   // One row more than asked tells whether another page follows.
   const int limit = worklist.limit;
   ++worklist.limit;
   std::optional<std::vector<ClaimFacts>> page;
   v1::DataSource source = v1::DATA_SOURCE_CLAIM_FACTS;
-  if (scope->rule == CohortRule::kPrincipal) {
-    absl::StatusOr<std::optional<std::vector<ClaimFacts>>> stored =
-        context_.store->ListDeniedFacts(scope->practice, worklist);
-    if (!stored.ok()) return call.Finish(ToGrpcStatus(stored.status()));
-    page = *std::move(stored);
+  if (scope.rule == CohortRule::kPrincipal) {
+    DS_ASSIGN_OR_RETURN(page, context.store->ListDeniedFacts(scope.practice, worklist));
   }
   if (!page.has_value()) {
-    absl::StatusOr<std::vector<ClaimFacts>> facts = data.RawFacts(*scope);
-    if (!facts.ok()) return call.Finish(ToGrpcStatus(facts.status()));
-    page = WorklistPage(*std::move(facts), scope->selection, worklist.filter, worklist.after,
+    DS_ASSIGN_OR_RETURN(std::vector<ClaimFacts> facts, data.RawFacts(scope));
+    page = WorklistPage(std::move(facts), scope.selection, worklist.filter, worklist.after,
                         worklist.limit);
     source = v1::DATA_SOURCE_RAW_EVENTS;
   }
   const bool more = static_cast<int>(page->size()) > limit;
   if (more) page->resize(static_cast<size_t>(limit));
   for (const ClaimFacts& f : *page) {
-    DeniedClaimToProto(f, scope->practice.npi, response->add_denied_claims());
+    DeniedClaimToProto(f, scope.practice.npi, response->add_denied_claims());
   }
   if (more && !page->empty()) {
     response->set_next_page_token(EncodePageToken(tag, EncodePosition(page->back())));
   }
   response->set_source(source);
-  call.SetRows(static_cast<int64_t>(page->size()));
-  return call.Finish(grpc::Status::OK);
+  *rows = static_cast<int64_t>(page->size());
+  return absl::OkStatus();
 }
+
+// The handlers: the guard around the answers above.
+#define DS_ANALYTICS_HANDLER(Method, Request, Response)                                  \
+  grpc::Status AnalyticsServiceImpl::Method(grpc::ServerContext* server_context,          \
+                                            const v1::Request* request,                   \
+                                            v1::Response* response) {                     \
+    RpcCall call(context_, server_context, "AnalyticsService." #Method);                 \
+    if (grpc::Status refused = call.Admit(*request); !refused.ok()) {                     \
+      return call.Finish(refused);                                                        \
+    }                                                                                     \
+    int64_t rows = 0;                                                                     \
+    const absl::Status answered = Answer##Method(context_, *request, response, &rows);    \
+    call.SetRows(rows);                                                                   \
+    return call.Finish(ToGrpcStatus(answered));                                           \
+  }
+
+DS_ANALYTICS_HANDLER(CompareCohorts, CompareCohortsRequest, CompareCohortsResponse)
+DS_ANALYTICS_HANDLER(GetTrend, GetTrendRequest, GetTrendResponse)
+DS_ANALYTICS_HANDLER(ListDenialReasons, ListDenialReasonsRequest, ListDenialReasonsResponse)
+DS_ANALYTICS_HANDLER(GetPaymentTimeline, GetPaymentTimelineRequest, GetPaymentTimelineResponse)
+DS_ANALYTICS_HANDLER(ListDeniedClaims, ListDeniedClaimsRequest, ListDeniedClaimsResponse)
+
+#undef DS_ANALYTICS_HANDLER
 
 }  // namespace denialscope

@@ -36,6 +36,8 @@ constexpr MethodPolicy kPolicies[] = {
     {"AnalyticsService.ListDenialReasons", Scope::kRead, "practice"},
     {"AnalyticsService.GetPaymentTimeline", Scope::kRead, "practice"},
     {"AnalyticsService.ListDeniedClaims", Scope::kRead, "parent"},
+
+    {"ReportService.GetMonthlyReport", Scope::kReport, "name"},
 };
 
 }  // namespace

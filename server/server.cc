@@ -11,6 +11,7 @@
 #include "server/analytics_service.h"
 #include "server/authz_policy.h"
 #include "server/ingest_service.h"
+#include "server/report_service.h"
 
 namespace denialscope {
 
@@ -29,6 +30,7 @@ absl::StatusOr<std::unique_ptr<DenialscopeServer>> DenialscopeServer::Start(
   server->admin_ = std::make_unique<AdminServiceImpl>(context);
   server->ingest_ = std::make_unique<IngestServiceImpl>(context);
   server->analytics_ = std::make_unique<AnalyticsServiceImpl>(context);
+  server->report_ = std::make_unique<ReportServiceImpl>(context);
 
   grpc::ServerBuilder builder;
   // TLS and API keys arrive with the security work; until then main() refuses non-loopback
@@ -42,6 +44,7 @@ absl::StatusOr<std::unique_ptr<DenialscopeServer>> DenialscopeServer::Start(
   builder.RegisterService(server->admin_.get());
   builder.RegisterService(server->ingest_.get());
   builder.RegisterService(server->analytics_.get());
+  builder.RegisterService(server->report_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
@@ -51,7 +54,8 @@ absl::StatusOr<std::unique_ptr<DenialscopeServer>> DenialscopeServer::Start(
   grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
   health->SetServingStatus(true);
   for (const char* service : {"denialscope.v1.AdminService", "denialscope.v1.IngestService",
-                              "denialscope.v1.AnalyticsService"}) {
+                              "denialscope.v1.AnalyticsService",
+                              "denialscope.v1.ReportService"}) {
     health->SetServingStatus(service, true);
   }
   return server;

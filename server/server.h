@@ -27,6 +27,7 @@ struct ServerOptions {
 class AdminServiceImpl;
 class IngestServiceImpl;
 class AnalyticsServiceImpl;
+class ReportServiceImpl;
 
 class DenialscopeServer {
  public:
@@ -47,6 +48,7 @@ class DenialscopeServer {
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<IngestServiceImpl> ingest_;
   std::unique_ptr<AnalyticsServiceImpl> analytics_;
+  std::unique_ptr<ReportServiceImpl> report_;
   std::unique_ptr<CallLimiter> limiter_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -1,0 +1,441 @@
+// End to end: ReportService.GetMonthlyReport on generated demo data through the real server
+// and PostgreSQL. The report's numbers must be the AnalyticsService's answers for the same
+// month (one source of truth), every format must render and parse back, and the CLI must
+// write the file.
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "bench/demo_gen.h"
+#include "denialscope/v1/admin_service.grpc.pb.h"
+#include "denialscope/v1/analytics_service.grpc.pb.h"
+#include "denialscope/v1/ingest_service.grpc.pb.h"
+#include "denialscope/v1/report_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/harness.h"
+
+namespace denialscope::testing {
+namespace {
+
+namespace v1 = ::denialscope::v1;
+using ::google::protobuf::util::MessageDifferencer;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kCli[] = DENIALSCOPE_CLI_PATH;
+constexpr char kMonth[] = "2026-03";
+constexpr char kAsOf[] = "2026-07-15";
+
+struct Pulled {
+  grpc::Status status;
+  v1::MonthlyReport report;
+  std::string content_type;
+  std::string bytes;
+  int messages = 0;
+};
+
+class ReportE2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    DemoOptions options;
+    options.practices = 1;
+    options.claims_per_practice = 1500;
+    practice_ = new DemoPractice(GenerateDemoData(options).front());
+  }
+  static void TearDownTestSuite() { delete practice_; }
+
+  void SetUp() override {
+    server_ = E2eServer::Start();
+    ASSERT_NE(server_, nullptr);
+    auto admin = v1::AdminService::NewStub(server_->Channel());
+    v1::CreatePracticeRequest create;
+    create.mutable_practice()->set_npi(practice_->npi);
+    create.mutable_practice()->set_display_name(practice_->display_name);
+    v1::Practice created;
+    grpc::ClientContext context;
+    ASSERT_TRUE(admin->CreatePractice(&context, create, &created).ok());
+    auto ingest = v1::IngestService::NewStub(server_->Channel());
+    const std::vector<v1::IngestRecord> records = IngestOrder(*practice_);
+    size_t i = 0;
+    while (i < records.size()) {
+      grpc::ClientContext stream_context;
+      v1::IngestResponse response;
+      if (records[i].has_claim()) {
+        auto writer = ingest->IngestClaims(&stream_context, &response);
+        v1::IngestClaimsRequest batch;
+        batch.set_parent(Parent());
+        for (; i < records.size() && records[i].has_claim(); ++i) {
+          *batch.add_claims() = records[i].claim();
+        }
+        ASSERT_TRUE(writer->Write(batch));
+        writer->WritesDone();
+        ASSERT_TRUE(writer->Finish().ok());
+      } else {
+        auto writer = ingest->IngestRemittances(&stream_context, &response);
+        v1::IngestRemittancesRequest batch;
+        batch.set_parent(Parent());
+        for (; i < records.size() && records[i].has_remittance(); ++i) {
+          *batch.add_remittances() = records[i].remittance();
+        }
+        ASSERT_TRUE(writer->Write(batch));
+        writer->WritesDone();
+        ASSERT_TRUE(writer->Finish().ok());
+      }
+      EXPECT_EQ(response.rejected(), 0);
+    }
+  }
+
+  static std::string Parent() { return absl::StrCat("practices/", practice_->npi); }
+
+  Pulled Pull(const std::string& name, v1::ReportFormat format,
+              const std::string& as_of = kAsOf) {
+    auto stub = v1::ReportService::NewStub(server_->Channel());
+    v1::GetMonthlyReportRequest request;
+    request.set_name(name);
+    request.set_format(format);
+    request.set_as_of_date(as_of);
+    grpc::ClientContext context;
+    auto reader = stub->GetMonthlyReport(&context, request);
+    Pulled pulled;
+    v1::GetMonthlyReportResponse message;
+    while (reader->Read(&message)) {
+      if (pulled.messages++ == 0) {
+        EXPECT_TRUE(message.has_report()) << "the first message is the structured report";
+        pulled.report = message.report();
+        pulled.content_type = message.content_type();
+      } else {
+        EXPECT_TRUE(message.has_chunk());
+        pulled.bytes += message.chunk();
+      }
+    }
+    pulled.status = reader->Finish();
+    return pulled;
+  }
+
+  Pulled PullMonth(v1::ReportFormat format) {
+    return Pull(absl::StrCat(Parent(), "/reports/", kMonth), format);
+  }
+
+  template <typename Request>
+  Request Scope(const std::string& from, const std::string& to) const {
+    Request request;
+    request.set_practice(Parent());
+    request.set_from_month(from);
+    request.set_to_month(to);
+    request.set_as_of_date(kAsOf);
+    return request;
+  }
+
+  static DemoPractice* practice_;
+  std::unique_ptr<E2eServer> server_;
+};
+
+DemoPractice* ReportE2eTest::practice_ = nullptr;
+
+void ExpectSame(const google::protobuf::Message& report_part,
+                const google::protobuf::Message& analytics) {
+  std::string diff;
+  MessageDifferencer differencer;
+  differencer.ReportDifferencesToString(&diff);
+  EXPECT_TRUE(differencer.Compare(report_part, analytics)) << diff;
+}
+
+TEST_F(ReportE2eTest, NumbersAreTheAnalyticsServiceAnswers) {
+  const Pulled pulled = PullMonth(v1::REPORT_FORMAT_STRUCTURED);
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.messages, 1);
+  const v1::MonthlyReport& report = pulled.report;
+  EXPECT_TRUE(report.has_data());
+  EXPECT_EQ(report.month(), kMonth);
+  EXPECT_EQ(report.previous_month(), "2026-02");
+  EXPECT_EQ(report.trailing_from_month(), "2025-04");
+  auto stub = v1::AnalyticsService::NewStub(server_->Channel());
+
+  v1::CompareCohortsResponse comparison;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->CompareCohorts(
+                        &context, Scope<v1::CompareCohortsRequest>(kMonth, kMonth), &comparison)
+                    .ok());
+  }
+  ExpectSame(report.comparison(), comparison);
+  ASSERT_GT(comparison.nonspecific_adjudicated(), 0);
+
+  v1::GetTrendRequest trend_request = Scope<v1::GetTrendRequest>("2025-04", kMonth);
+  trend_request.set_measure(v1::MEASURE_INITIAL_DENIAL_RATE);
+  v1::GetTrendResponse trend;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->GetTrend(&context, trend_request, &trend).ok());
+  }
+  ExpectSame(report.denial_trend(), trend);
+
+  v1::ListDenialReasonsRequest reasons_request =
+      Scope<v1::ListDenialReasonsRequest>(kMonth, kMonth);
+  reasons_request.set_stage(v1::DENIAL_STAGE_INITIAL);
+  v1::ListDenialReasonsResponse reasons;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->ListDenialReasons(&context, reasons_request, &reasons).ok());
+  }
+  ExpectSame(report.reasons(), reasons);
+
+  v1::GetPaymentTimelineResponse timeline;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->GetPaymentTimeline(
+                        &context, Scope<v1::GetPaymentTimelineRequest>(kMonth, kMonth), &timeline)
+                    .ok());
+  }
+  ExpectSame(report.timeline(), timeline);
+
+  v1::ListDeniedClaimsRequest worklist_request;
+  worklist_request.set_parent(Parent());
+  worklist_request.set_from_month(kMonth);
+  worklist_request.set_to_month(kMonth);
+  worklist_request.set_as_of_date(kAsOf);
+  worklist_request.add_cohorts(v1::COHORT_GROUP_NONSPECIFIC);
+  worklist_request.add_denial_categories("diagnosis_coding");
+  worklist_request.add_denial_categories("medical_necessity");
+  worklist_request.set_page_size(100);
+  v1::ListDeniedClaimsResponse worklist;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->ListDeniedClaims(&context, worklist_request, &worklist).ok());
+  }
+  ExpectSame(report.worklist(), worklist);
+  EXPECT_GT(worklist.denied_claims_size(), 0);
+  for (int i = 1; i < worklist.denied_claims_size(); ++i) {
+    EXPECT_GE(worklist.denied_claims(i - 1).charge_cents(), worklist.denied_claims(i).charge_cents());
+  }
+
+  // The headline's month value of the M54.2 initial denial rate is CompareCohorts' rate.
+  const v1::MeasureComparison* initial = nullptr;
+  for (const v1::CohortComparison& c : comparison.comparisons()) {
+    if (c.reference_group() != v1::COHORT_GROUP_SPECIFIC) continue;
+    for (const v1::MeasureComparison& m : c.measures()) {
+      if (m.measure() == v1::MEASURE_INITIAL_DENIAL_RATE) initial = &m;
+    }
+  }
+  ASSERT_NE(initial, nullptr);
+  bool found = false;
+  for (const v1::HeadlineMeasure& row : report.headline()) {
+    if (row.group() == v1::COHORT_GROUP_NONSPECIFIC &&
+        row.measure() == v1::MEASURE_INITIAL_DENIAL_RATE) {
+      found = true;
+      ASSERT_TRUE(row.has_this_month());
+      EXPECT_DOUBLE_EQ(row.this_month(), static_cast<double>(initial->nonspecific().numerator()) /
+                                             initial->nonspecific().denominator());
+      EXPECT_TRUE(row.has_previous_month());
+      EXPECT_TRUE(row.has_trailing_12_months());
+    }
+  }
+  EXPECT_TRUE(found);
+  // Two cohorts x (5 rates + median days + A/R over 90).
+  EXPECT_EQ(report.headline_size(), 14);
+  ASSERT_FALSE(report.findings().empty());
+  bool sentence = false;
+  for (const std::string& f : report.findings()) {
+    sentence = sentence || absl::StrContains(f, "Claims coded M54.2 were denied ");
+  }
+  EXPECT_TRUE(sentence) << report.findings(0);
+}
+
+TEST_F(ReportE2eTest, HtmlIsSelfContainedWithCharts) {
+  const Pulled pulled = PullMonth(v1::REPORT_FORMAT_HTML);
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.content_type, "text/html; charset=utf-8");
+  const std::string& html = pulled.bytes;
+  EXPECT_TRUE(absl::StartsWith(html, "<!DOCTYPE html>"));
+  EXPECT_THAT(html, HasSubstr("</html>"));
+  EXPECT_THAT(html, HasSubstr("@media print"));
+  // No scripts, no network assets of any kind.
+  for (const char* banned : {"<script", "http://", "https://", "src=", "<link", "@import",
+                             "url(", "//cdn"}) {
+    EXPECT_THAT(html, Not(HasSubstr(banned))) << banned;
+  }
+  // Two charts: the 12-month trend (points for both cohorts) and the reasons bars.
+  auto count = [&](const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = html.find(needle); at != std::string::npos; at = html.find(needle, at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(count("<svg"), 2u);
+  EXPECT_EQ(count("</svg>"), 2u);
+  // One point per month with claims, per cohort (demo data starts 2025-07: 9 of 12 months).
+  size_t points = 0;
+  for (const v1::TrendSeries& series : pulled.report.denial_trend().series()) {
+    if (series.group() != v1::COHORT_GROUP_NONSPECIFIC &&
+        series.group() != v1::COHORT_GROUP_SPECIFIC) {
+      continue;
+    }
+    for (const v1::TrendPoint& point : series.points()) points += point.value().has_value();
+  }
+  EXPECT_EQ(points, 18u);
+  EXPECT_EQ(count("<circle class=\"point\""), points);
+  EXPECT_GE(count("<polyline class=\"line\""), 2u);
+  EXPECT_GE(count("<rect class=\"bar\""), 2u);
+  EXPECT_THAT(html, HasSubstr("Claims coded M54.2 were denied"));
+  EXPECT_THAT(html, HasSubstr("Worklist"));
+  // Every worklist claim id appears.
+  for (const v1::DeniedClaim& c : pulled.report.worklist().denied_claims()) {
+    EXPECT_THAT(html, HasSubstr(c.claim_id()));
+  }
+}
+
+// Parses RFC 4180 CSV with CRLF rows; fails the test on anything Excel would misread.
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  size_t at = 0;
+  while (at < text.size()) {
+    std::vector<std::string> row;
+    if (text.compare(at, 2, "\r\n") == 0) {  // an empty separator line
+      rows.push_back(row);
+      at += 2;
+      continue;
+    }
+    while (true) {
+      EXPECT_EQ(text[at], '"') << "unquoted field at byte " << at;
+      if (text[at] != '"') return rows;
+      ++at;
+      std::string field;
+      while (at < text.size()) {
+        if (text[at] == '"') {
+          if (at + 1 < text.size() && text[at + 1] == '"') {
+            field.push_back('"');
+            at += 2;
+            continue;
+          }
+          break;
+        }
+        field.push_back(text[at++]);
+      }
+      ++at;  // the closing quote
+      row.push_back(field);
+      if (at < text.size() && text[at] == ',') {
+        ++at;
+        continue;
+      }
+      EXPECT_EQ(text.compare(at, 2, "\r\n"), 0) << "row not ended by CRLF at byte " << at;
+      at += 2;
+      break;
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+TEST_F(ReportE2eTest, CsvIsExcelFriendlyAndParsesBack) {
+  const Pulled pulled = PullMonth(v1::REPORT_FORMAT_CSV);
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  const std::string& csv = pulled.bytes;
+  ASSERT_TRUE(absl::StartsWith(csv, "\xEF\xBB\xBF"));
+  for (size_t i = 0; i < csv.size(); ++i) {
+    if (csv[i] == '\n') {
+      ASSERT_TRUE(i > 0 && csv[i - 1] == '\r') << "bare LF at byte " << i;
+    }
+  }
+  const std::vector<std::vector<std::string>> rows = ParseCsv(csv.substr(3));
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"Report", pulled.report.name()}));
+  // The worklist table: its title, header, then one row per claim in order.
+  size_t title = 0;
+  while (title < rows.size() &&
+         !(rows[title].size() == 1 && absl::StartsWith(rows[title][0], "Worklist"))) {
+    ++title;
+  }
+  ASSERT_LT(title + 1, rows.size());
+  EXPECT_EQ(rows[title + 1][0], "Claim");
+  const auto& claims = pulled.report.worklist().denied_claims();
+  ASSERT_GE(rows.size(), title + 2 + static_cast<size_t>(claims.size()));
+  for (int i = 0; i < claims.size(); ++i) {
+    const std::vector<std::string>& row = rows[title + 2 + static_cast<size_t>(i)];
+    ASSERT_EQ(row.size(), 9u);
+    EXPECT_EQ(row[0], claims[i].claim_id());
+    EXPECT_EQ(row[1], claims[i].service_date());
+    EXPECT_EQ(row[6], claims[i].carc());
+  }
+  // The headline table is there with its 14 rows.
+  size_t headline = 0;
+  while (headline < rows.size() &&
+         !(rows[headline].size() == 1 && rows[headline][0] == "Headline measures")) {
+    ++headline;
+  }
+  ASSERT_LT(headline + 15, rows.size());
+  EXPECT_EQ(rows[headline + 1][0], "Cohort");
+}
+
+TEST_F(ReportE2eTest, JsonIsTheProtobufMapping) {
+  const Pulled pulled = PullMonth(v1::REPORT_FORMAT_JSON);
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.content_type, "application/json");
+  v1::MonthlyReport parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(pulled.bytes, &parsed).ok());
+  ExpectSame(parsed, pulled.report);
+}
+
+TEST_F(ReportE2eTest, EmptyMonthUnknownPracticeAndErrors) {
+  const Pulled empty = Pull(absl::StrCat(Parent(), "/reports/2024-01"), v1::REPORT_FORMAT_HTML);
+  ASSERT_TRUE(empty.status.ok()) << empty.status.error_message();
+  EXPECT_FALSE(empty.report.has_data());
+  EXPECT_THAT(empty.report.data_note(), HasSubstr("No neck-pain claims"));
+  EXPECT_THAT(empty.bytes, HasSubstr("No neck-pain claims"));
+  EXPECT_EQ(empty.report.worklist().denied_claims_size(), 0);
+
+  EXPECT_EQ(Pull("practices/1234567893/reports/2026-03", v1::REPORT_FORMAT_HTML).status.error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  const Pulled bad = Pull(absl::StrCat(Parent(), "/reports/2026-13"), v1::REPORT_FORMAT_HTML);
+  EXPECT_EQ(bad.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.status.error_message(), HasSubstr("name"));
+  EXPECT_EQ(Pull(Parent(), v1::REPORT_FORMAT_HTML).status.error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(PullMonth(v1::REPORT_FORMAT_PDF).status.error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  // A read-only key lacks the report scope.
+  const std::string reader = server_->CreateKey({Scope::kRead}, {practice_->npi});
+  auto stub = v1::ReportService::NewStub(server_->ChannelWithKey(reader));
+  v1::GetMonthlyReportRequest request;
+  request.set_name(absl::StrCat(Parent(), "/reports/", kMonth));
+  grpc::ClientContext context;
+  auto stream = stub->GetMonthlyReport(&context, request);
+  v1::GetMonthlyReportResponse ignored;
+  while (stream->Read(&ignored)) {
+  }
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ReportE2eTest, TheCliWritesEachFormat) {
+  TempDir dir;
+  for (const char* format : {"html", "csv", "json"}) {
+    const std::string path = absl::StrCat(dir.path(), "/report.", format);
+    const CommandResult result =
+        RunCommand({kCli, "--server", server_->address(), "--api-key", server_->admin_key(),
+                    "report", "--practice", practice_->npi, "--month", kMonth, "--format",
+                    format, "--as-of", kAsOf, "-o", path});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    const Pulled pulled = PullMonth(std::string(format) == "html"  ? v1::REPORT_FORMAT_HTML
+                                    : std::string(format) == "csv" ? v1::REPORT_FORMAT_CSV
+                                                                   : v1::REPORT_FORMAT_JSON);
+    EXPECT_EQ(content.str(), pulled.bytes) << format;
+  }
+  const CommandResult missing =
+      RunCommand({kCli, "--server", server_->address(), "--api-key", server_->admin_key(),
+                  "report", "--practice", practice_->npi});
+  EXPECT_EQ(missing.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace denialscope::testing
