@@ -4,7 +4,9 @@
 
 #include "cli/analytics_commands.h"
 #include "cli/args.h"
+#include "cli/channel.h"
 #include "cli/commands.h"
+#include "cli/key_commands.h"
 #include "cli/report_command.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -17,6 +19,20 @@ constexpr char kUsageHead[] =
 commands:
   practices create NPI NAME       onboard a practice (billing NPI and display name)
   practices list                  list onboarded practices
+  keys create --practice NPI[,NPI...] --scopes read,report[,ingest] [--expires YYYY-MM-DD]
+              [--name NAME]       make an API key for those practices (it stops working at
+                                  00:00 UTC on the expiry date); prints the key, shown once
+  keys create --scopes admin [--name NAME]
+                                  make an admin key (every practice, every scope)
+  keys list                       list API keys (never their secrets)
+  keys revoke KEY_ID              revoke a key at once
+  audit [--practice NPI] [--key KEY_ID] [--limit N] [--json]
+                                  the audit trail, newest first (admin keys only)
+
+  Every call needs an API key: --api-key KEY, else DENIALSCOPE_API_KEY. TLS: --tls-ca FILE
+  trusts the server certificate that CA signed; --tls-cert FILE --tls-key FILE add a client
+  certificate (mutual TLS); --tls-server-name NAME verifies the certificate for NAME.
+
   ingest [--practice NPI] [--batch-size N] FILE...
                                   send JSONL records ({"claim":{...}} or {"remittance":{...}}
                                   per line); without --practice each record goes to the
@@ -55,12 +71,17 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return args->Has("help") ? cli::kExitOk : cli::kExitUsage;
   }
-  const char* env_server = std::getenv("DENIALSCOPE_SERVER");
-  const std::string server =
-      args->Get("server", env_server != nullptr && *env_server ? env_server : "127.0.0.1:50051");
-  auto channel = grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
+  // TLS and the API key (sent on every call) come from the connection options.
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> connection = cli::ChannelFromArgs(*args);
+  if (!connection.ok()) {
+    std::cerr << "denialscope: " << connection.status().message() << "\n";
+    return cli::kExitUsage;
+  }
+  const std::shared_ptr<grpc::Channel>& channel = *connection;
   const std::string& command = args->positional[0];
   if (command == "practices") return cli::RunPractices(*args, channel, std::cout, std::cerr);
+  if (command == "keys") return cli::RunKeys(*args, channel, std::cout, std::cerr);
+  if (command == "audit") return cli::RunAudit(*args, channel, std::cout, std::cerr);
   if (command == "ingest") return cli::RunIngest(*args, channel, std::cout, std::cerr);
   if (command == "import") return cli::RunImport(*args, channel, std::cout, std::cerr);
   if (command == "summary") return cli::RunSummary(*args, channel, std::cout, std::cerr);

@@ -167,7 +167,12 @@ ensure_database() {
   if [[ -z $exists ]]; then
     # CREATEDB: tests make a database per suite. pg_signal_backend: DROP DATABASE ... WITH
     # (FORCE) must be able to stop an autovacuum worker still busy in that database.
-    psql_admin "$port" -c "CREATE ROLE $DB_ROLE LOGIN CREATEDB IN ROLE pg_signal_backend" >/dev/null
+    # CREATEROLE: migration 0003 creates the server's role denialscope_app and lets this one
+    # SET ROLE to it.
+    psql_admin "$port" -c "CREATE ROLE $DB_ROLE LOGIN CREATEDB CREATEROLE IN ROLE pg_signal_backend" >/dev/null
+  else
+    # Clusters made before migration 0003 lack CREATEROLE.
+    psql_admin "$port" -c "ALTER ROLE $DB_ROLE CREATEROLE" >/dev/null
   fi
   exists=$(psql_admin "$port" -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")
   if [[ -z $exists ]]; then

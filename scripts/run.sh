@@ -2,6 +2,9 @@
 # The run command: installs what is missing, builds, starts a private PostgreSQL under
 # data/pg (unless DATABASE_URL is set), starts the server on 127.0.0.1:50051, loads the demo
 # data set, prints a summary and how to query it, and serves until Ctrl-C, which stops both.
+# Every call needs an API key: it bootstraps an admin key (kept in data/admin.key, mode 600)
+# for its own CLI calls and makes a read+report key for the first demo practice, which it
+# prints (kept in data/demo.key).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -41,12 +44,28 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
+# An admin key for this script's own calls: an operator with database access bootstraps it
+# with --create_admin_key (migrations run first). Kept across runs; made again when the
+# database no longer knows it.
+make_admin_key() {
+  (umask 077 && "$BIN/server/denialscope-server" --database_url "$DATABASE_URL" --demo \
+    --create_admin_key "scripts/run.sh" 2>> "$DATA/server.log" > "$DATA/admin.key")
+}
+[ -s "$DATA/admin.key" ] || make_admin_key
+
 "$BIN/server/denialscope-server" --database_url "$DATABASE_URL" --listen "$LISTEN" --demo \
   2>> "$DATA/server.log" &
 SERVER_PID=$!
 export DENIALSCOPE_SERVER="$LISTEN"
+DENIALSCOPE_API_KEY=$(cat "$DATA/admin.key")
+export DENIALSCOPE_API_KEY
 for _ in $(seq 1 100); do
-  if "$CLI" practices list >/dev/null 2>&1; then break; fi
+  if out=$("$CLI" practices list 2>&1 >/dev/null); then break; fi
+  if grep -q "code 16" <<<"$out"; then  # UNAUTHENTICATED: a key of an older database
+    make_admin_key
+    DENIALSCOPE_API_KEY=$(cat "$DATA/admin.key")
+    continue
+  fi
   kill -0 "$SERVER_PID" 2>/dev/null || { echo "server failed to start; see $DATA/server.log" >&2; tail -5 "$DATA/server.log" >&2; exit 1; }
   sleep 0.2
 done
@@ -64,16 +83,33 @@ echo "Loading demo data (re-loading counts everything as duplicate)..."
 "$CLI" ingest "$DATA"/demo/*.jsonl
 
 FIRST_NPI=$(head -1 "$DATA/demo/practices.tsv" | cut -f1)
+# A dashboard's key: read and report, for the first demo practice only. Kept across runs
+# while it still works.
+if [ ! -s "$DATA/demo.key" ] ||
+  ! DENIALSCOPE_API_KEY=$(cat "$DATA/demo.key") "$CLI" summary --practice "$FIRST_NPI" \
+    --from "$DEMO_FROM" --to "$DEMO_FROM" >/dev/null 2>&1; then
+  (umask 077 && "$CLI" keys create --practice "$FIRST_NPI" --scopes read,report \
+    --name "demo dashboard" > "$DATA/demo.key")
+fi
+DEMO_KEY=$(cat "$DATA/demo.key")
 echo
-"$CLI" summary --practice "$FIRST_NPI" --from "$DEMO_FROM" --to "$DEMO_TO" --as-of "$DEMO_AS_OF"
+DENIALSCOPE_API_KEY="$DEMO_KEY" "$CLI" summary --practice "$FIRST_NPI" --from "$DEMO_FROM" \
+  --to "$DEMO_TO" --as-of "$DEMO_AS_OF"
 cat <<MSG
 
 denialscope is serving on $LISTEN (PostgreSQL: $DATABASE_URL; server log: $DATA/server.log).
+
+Demo API key (read + report, practice $FIRST_NPI only):
+  $DEMO_KEY
+Admin key (every practice, every scope): in $DATA/admin.key
+
 Try:
-  $CLI practices list
+  export DENIALSCOPE_API_KEY=$DEMO_KEY
   $CLI summary --practice $FIRST_NPI --from $DEMO_FROM --to $DEMO_TO --as-of $DEMO_AS_OF --json
-  grpcurl -plaintext $LISTEN list            # reflection is on
-  grpcurl -plaintext -d '{"practice":"practices/$FIRST_NPI","from_month":"$DEMO_FROM","to_month":"$DEMO_TO","as_of_date":"$DEMO_AS_OF"}' \\
+  DENIALSCOPE_API_KEY=\$(cat $DATA/admin.key) $CLI audit --limit 10
+  grpcurl -plaintext $LISTEN list            # reflection is on, without a key
+  grpcurl -plaintext -H "authorization: Bearer $DEMO_KEY" \\
+      -d '{"practice":"practices/$FIRST_NPI","from_month":"$DEMO_FROM","to_month":"$DEMO_TO","as_of_date":"$DEMO_AS_OF"}' \\
       $LISTEN denialscope.v1.AnalyticsService/GetDenialSummary
 Press Ctrl-C to stop the server and PostgreSQL.
 MSG

@@ -1,4 +1,5 @@
-// AdminService: onboarding of practices. Thin: parse, call the store, convert.
+// AdminService: onboarding of practices, API keys and the audit trail. Thin: parse, call the
+// stores, convert.
 #ifndef DENIALSCOPE_SERVER_ADMIN_SERVICE_H_
 #define DENIALSCOPE_SERVER_ADMIN_SERVICE_H_
 
@@ -20,6 +21,18 @@ class AdminServiceImpl final : public denialscope::v1::AdminService::Service {
   grpc::Status ListPractices(grpc::ServerContext* context,
                              const denialscope::v1::ListPracticesRequest* request,
                              denialscope::v1::ListPracticesResponse* response) override;
+  grpc::Status CreateApiKey(grpc::ServerContext* context,
+                            const denialscope::v1::CreateApiKeyRequest* request,
+                            denialscope::v1::CreateApiKeyResponse* response) override;
+  grpc::Status ListApiKeys(grpc::ServerContext* context,
+                           const denialscope::v1::ListApiKeysRequest* request,
+                           denialscope::v1::ListApiKeysResponse* response) override;
+  grpc::Status RevokeApiKey(grpc::ServerContext* context,
+                            const denialscope::v1::RevokeApiKeyRequest* request,
+                            denialscope::v1::ApiKey* response) override;
+  grpc::Status ListAuditEvents(grpc::ServerContext* context,
+                               const denialscope::v1::ListAuditEventsRequest* request,
+                               denialscope::v1::ListAuditEventsResponse* response) override;
 
  private:
   ServiceContext context_;

@@ -86,6 +86,23 @@ absl::StatusOr<std::string> BearerToken(absl::string_view authorization) {
   return std::string(absl::StripAsciiWhitespace(authorization.substr(kScheme.size())));
 }
 
+absl::StatusOr<IssuedApiKey> IssueApiKey(AccessStore& store, ApiKeyRecord spec,
+                                         absl::Time now) {
+  // 64 random bits rarely collide; a second try makes it vanishingly rare.
+  for (int attempt = 0;; ++attempt) {
+    absl::StatusOr<NewApiKey> key = GenerateApiKey();
+    if (!key.ok()) return key.status();
+    spec.key_id = key->key_id;
+    spec.secret_hash = key->secret_hash;
+    spec.create_time = now;
+    spec.revoke_time.reset();
+    absl::Status stored = store.CreateApiKey(spec);
+    if (absl::IsAlreadyExists(stored) && attempt < 2) continue;
+    if (!stored.ok()) return stored;
+    return IssuedApiKey{std::move(spec), std::move(key->plaintext)};
+  }
+}
+
 bool IsKeyId(absl::string_view text) { return IsLowerHex(text, 2 * kKeyIdBytes); }
 
 }  // namespace denialscope

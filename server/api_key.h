@@ -9,6 +9,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "analytics/access_store.h"
 
 namespace denialscope {
 
@@ -39,6 +41,16 @@ bool SecretHashesEqual(absl::string_view a, absl::string_view b);
 // The key from an `authorization` metadata value: "Bearer <key>" (scheme case-insensitive).
 // UNAUTHENTICATED when missing or of another scheme.
 absl::StatusOr<std::string> BearerToken(absl::string_view authorization);
+
+struct IssuedApiKey {
+  ApiKeyRecord record;    // as stored
+  std::string plaintext;  // `ds_<key_id>_<secret>`: give to the caller once, never store
+};
+
+// Makes a key with the name, scopes, practices and expiry of `spec` (its id, hash and
+// create_time are ignored), created at `now`, and stores it. Validating the spec is the
+// caller's business. Errors of the store (a taken id is retried with a fresh one).
+absl::StatusOr<IssuedApiKey> IssueApiKey(AccessStore& store, ApiKeyRecord spec, absl::Time now);
 
 // 16 lower-case hex digits.
 bool IsKeyId(absl::string_view text);

@@ -23,6 +23,10 @@ constexpr MethodPolicy kPolicies[] = {
     // Onboarding and the key and audit registries span practices: admin only.
     {"AdminService.CreatePractice", Scope::kAdmin, ""},
     {"AdminService.ListPractices", Scope::kAdmin, ""},
+    {"AdminService.CreateApiKey", Scope::kAdmin, ""},
+    {"AdminService.ListApiKeys", Scope::kAdmin, ""},
+    {"AdminService.RevokeApiKey", Scope::kAdmin, ""},
+    {"AdminService.ListAuditEvents", Scope::kAdmin, ""},
     // A practice's own record: anyone who may read the practice.
     {"AdminService.GetPractice", Scope::kRead, "name"},
 

@@ -17,10 +17,12 @@
 #include "absl/strings/str_join.h"
 #include "analytics/code_lists.h"
 #include "analytics/taxonomy.h"
+#include "server/api_key.h"
 #include "server/call_log.h"
 #include "server/clock.h"
 #include "server/patient_key.h"
 #include "server/server.h"
+#include "sql/pg_access_store.h"
 #include "sql/pg_claim_store.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -46,6 +48,29 @@ ABSL_FLAG(bool, rebuild_facts, false,
           "code lists change; ingest keeps them current otherwise.");
 ABSL_FLAG(std::string, port_file, "",
           "When set, the bound port is written to this file once serving (for scripts).");
+ABSL_FLAG(std::string, app_database_url, "",
+          "PostgreSQL URL the server works through (env DENIALSCOPE_APP_DATABASE_URL): a role "
+          "that may SET ROLE denialscope_app and owns nothing. Empty: --database_url, with SET "
+          "ROLE denialscope_app on every connection. Migrations always use --database_url.");
+ABSL_FLAG(std::string, create_admin_key, "",
+          "Create an admin API key with this display name, print it once and exit (bootstrap; "
+          "needs the database flags).");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain to serve TLS with (env DENIALSCOPE_TLS_CERT).");
+ABSL_FLAG(std::string, tls_key, "",
+          "PEM private key of --tls_cert (env DENIALSCOPE_TLS_KEY).");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle: require and verify client certificates it signed, mutual TLS (env "
+          "DENIALSCOPE_TLS_CLIENT_CA).");
+ABSL_FLAG(int, max_streams_per_key, 8,
+          "Calls one API key may have in flight; more get RESOURCE_EXHAUSTED (env "
+          "DENIALSCOPE_MAX_STREAMS_PER_KEY; 0: no cap).");
+ABSL_FLAG(int, max_message_bytes, 64 << 20,
+          "Largest request message accepted; larger ones get RESOURCE_EXHAUSTED (env "
+          "DENIALSCOPE_MAX_MESSAGE_BYTES).");
+ABSL_FLAG(int, db_statement_timeout_ms, 30000,
+          "Longest one database statement may run; longer ones are cancelled and the call gets "
+          "RESOURCE_EXHAUSTED (env DENIALSCOPE_DB_STATEMENT_TIMEOUT_MS).");
 
 namespace denialscope {
 namespace {
@@ -71,11 +96,66 @@ void ApplyEnvironmentDefaults() {
   if (const char* v = env("DENIALSCOPE_ALLOW_INSECURE")) {
     absl::SetFlag(&FLAGS_allow_insecure, std::string(v) == "1" || std::string(v) == "true");
   }
+  // Security settings: TLS material, the application role's URL, limits.
+  if (const char* v = env("DENIALSCOPE_APP_DATABASE_URL")) {
+    absl::SetFlag(&FLAGS_app_database_url, v);
+  }
+  if (const char* v = env("DENIALSCOPE_TLS_CERT")) absl::SetFlag(&FLAGS_tls_cert, v);
+  if (const char* v = env("DENIALSCOPE_TLS_KEY")) absl::SetFlag(&FLAGS_tls_key, v);
+  if (const char* v = env("DENIALSCOPE_TLS_CLIENT_CA")) absl::SetFlag(&FLAGS_tls_client_ca, v);
+  if (const char* v = env("DENIALSCOPE_MAX_STREAMS_PER_KEY"); v && absl::SimpleAtoi(v, &n)) {
+    absl::SetFlag(&FLAGS_max_streams_per_key, n);
+  }
+  if (const char* v = env("DENIALSCOPE_MAX_MESSAGE_BYTES"); v && absl::SimpleAtoi(v, &n)) {
+    absl::SetFlag(&FLAGS_max_message_bytes, n);
+  }
+  if (const char* v = env("DENIALSCOPE_DB_STATEMENT_TIMEOUT_MS"); v && absl::SimpleAtoi(v, &n)) {
+    absl::SetFlag(&FLAGS_db_statement_timeout_ms, n);
+  }
 }
 
 bool IsLoopback(const std::string& address) {
   return absl::StartsWith(address, "127.") || absl::StartsWith(address, "localhost:") ||
          absl::StartsWith(address, "[::1]:");
+}
+
+// Bootstrap: an admin key for an operator who has database access but no key yet.
+absl::Status CreateAdminKey(AccessStore& access, const std::string& name, const Clock& clock) {
+  ApiKeyRecord spec;
+  spec.display_name = name;
+  spec.scopes = {Scope::kAdmin};
+  spec.all_practices = true;
+  absl::StatusOr<IssuedApiKey> issued = IssueApiKey(access, std::move(spec), clock.Now());
+  if (!issued.ok()) return issued.status();
+  std::fprintf(stderr, "created admin API key apiKeys/%s \"%s\"; it is shown only now:\n",
+               issued->record.key_id.c_str(), name.c_str());
+  std::printf("%s\n", issued->plaintext.c_str());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view flag) {
+  if (path.empty()) return std::string();
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("--", flag, ": cannot read ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// TLS material and limits from the flags.
+absl::Status ApplySecurityFlags(ServerOptions* options) {
+  absl::StatusOr<std::string> cert = ReadPem(absl::GetFlag(FLAGS_tls_cert), "tls_cert");
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadPem(absl::GetFlag(FLAGS_tls_key), "tls_key");
+  if (!key.ok()) return key.status();
+  absl::StatusOr<std::string> ca = ReadPem(absl::GetFlag(FLAGS_tls_client_ca), "tls_client_ca");
+  if (!ca.ok()) return ca.status();
+  options->tls_cert_pem = *std::move(cert);
+  options->tls_key_pem = *std::move(key);
+  options->tls_client_ca_pem = *std::move(ca);
+  options->max_calls_per_key = absl::GetFlag(FLAGS_max_streams_per_key);
+  options->max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> LoadSecret() {
@@ -132,11 +212,13 @@ int Run() {
                                      "no database: set --database_url or DATABASE_URL"));
   }
   const std::string listen = absl::GetFlag(FLAGS_listen);
-  if (!IsLoopback(listen) && !absl::GetFlag(FLAGS_allow_insecure)) {
+  const bool tls = !absl::GetFlag(FLAGS_tls_cert).empty();
+  if (!IsLoopback(listen) && !tls && !absl::GetFlag(FLAGS_allow_insecure)) {
     return Fail("configuration",
                 absl::FailedPreconditionError(absl::StrCat(
                     "refusing to serve without TLS on non-loopback address ", listen,
-                    "; pass --allow_insecure to do it anyway")));
+                    "; give --tls_cert and --tls_key (or pass --allow_insecure to do it "
+                    "anyway)")));
   }
   absl::StatusOr<std::string> secret = LoadSecret();
   if (!secret.ok()) return Fail("configuration", secret.status());
@@ -150,6 +232,21 @@ int Run() {
                            {"count", absl::StrCat(applied->size())}}));
   if (absl::GetFlag(FLAGS_migrate_only)) return 0;
 
+  // API keys and the audit trail, through the application role like the claim store.
+  const std::string app_url = absl::GetFlag(FLAGS_app_database_url);
+  const absl::Duration statement_timeout =
+      absl::Milliseconds(absl::GetFlag(FLAGS_db_statement_timeout_ms));
+  PgOptions access_pg;
+  access_pg.url = app_url.empty() ? url : app_url;
+  access_pg.pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  access_pg.statement_timeout = statement_timeout;
+  absl::StatusOr<std::unique_ptr<AccessStore>> access = OpenPgAccessStore(access_pg);
+  if (!access.ok()) return Fail("database", access.status());
+  if (const std::string name = absl::GetFlag(FLAGS_create_admin_key); !name.empty()) {
+    absl::Status created = CreateAdminKey(**access, name, clock);
+    return created.ok() ? 0 : Fail("creating the admin key", created);
+  }
+
   absl::StatusOr<CohortTaxonomy> taxonomy = CohortTaxonomy::Builtin();
   if (!taxonomy.ok()) return Fail("taxonomy", taxonomy.status());
   absl::StatusOr<CodeLists> code_lists = CodeLists::Builtin();
@@ -157,7 +254,8 @@ int Run() {
   absl::StatusOr<ProcedureFamilies> families = ProcedureFamilies::Builtin();
   if (!families.ok()) return Fail("procedure families", families.status());
   PgOptions pg;
-  pg.url = url;
+  pg.url = app_url.empty() ? url : app_url;
+  pg.statement_timeout = statement_timeout;
   pg.pool_size = absl::GetFlag(FLAGS_db_pool_size);
   pg.code_lists = &*code_lists;
   pg.procedure_families = &*families;
@@ -174,6 +272,10 @@ int Run() {
   ServerOptions options;
   options.listen_address = listen;
   options.max_handler_threads = absl::GetFlag(FLAGS_max_handler_threads);
+  context.access = access->get();
+  if (absl::Status security = ApplySecurityFlags(&options); !security.ok()) {
+    return Fail("configuration", security);
+  }
   absl::StatusOr<std::unique_ptr<DenialscopeServer>> server =
       DenialscopeServer::Start(options, context);
   if (!server.ok()) return Fail("listen", server.status());

@@ -33,12 +33,7 @@ void RpcCall::ReleaseSlot() {
 }
 
 grpc::Status RpcCall::AuthenticateKey() {
-  if (context_.access == nullptr) {
-    // TODO(security): until every server is given an access store, calls are not
-    // authenticated. Removed once main() and the tests provide one.
-    return grpc::Status::OK;
-  }
-  if (server_context_ == nullptr) {
+  if (context_.access == nullptr || server_context_ == nullptr) {
     return Refuse(grpc::StatusCode::UNAUTHENTICATED, "no call metadata to authenticate");
   }
   const auto& metadata = server_context_->client_metadata();
@@ -85,22 +80,19 @@ grpc::Status RpcCall::Authenticate() {
                   absl::StrCat("no authorization policy for ", method_));
   }
   if (grpc::Status status = AuthenticateKey(); !status.ok()) return status;
-  if (key_.has_value()) {
-    if (!key_->HasScope(policy_->scope)) {
-      return Refuse(grpc::StatusCode::PERMISSION_DENIED,
-                    absl::StrCat("API key ", key_->key_id, " lacks the \"",
-                                 ScopeName(policy_->scope), "\" scope that ", method_,
-                                 " needs"));
+  if (!key_->HasScope(policy_->scope)) {
+    return Refuse(grpc::StatusCode::PERMISSION_DENIED,
+                  absl::StrCat("API key ", key_->key_id, " lacks the \"",
+                               ScopeName(policy_->scope), "\" scope that ", method_, " needs"));
+  }
+  if (context_.limiter != nullptr) {
+    if (!context_.limiter->TryAcquire(key_->key_id)) {
+      return Refuse(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                    absl::StrCat("API key ", key_->key_id, " already has ",
+                                 context_.limiter->max_per_key(),
+                                 " calls in flight; retry when one ends"));
     }
-    if (context_.limiter != nullptr) {
-      if (!context_.limiter->TryAcquire(key_->key_id)) {
-        return Refuse(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                      absl::StrCat("API key ", key_->key_id, " already has ",
-                                   context_.limiter->max_per_key(),
-                                   " calls in flight; retry when one ends"));
-      }
-      holds_slot_ = true;
-    }
+    holds_slot_ = true;
   }
   authenticated_ = true;
   return grpc::Status::OK;
@@ -111,7 +103,7 @@ grpc::Status RpcCall::Admit(const google::protobuf::Message& request) {
   absl::StatusOr<std::string> npi = PracticeOfRequest(*policy_, request);
   if (!npi.ok()) return ToGrpcStatus(npi.status());
   practice_npi_ = *npi;
-  if (key_.has_value() && !npi->empty() && !key_->MayTouchPractice(*npi)) {
+  if (!npi->empty() && !key_->MayTouchPractice(*npi)) {
     // The same answer whether or not the practice exists: nothing leaks about others.
     return Refuse(grpc::StatusCode::PERMISSION_DENIED,
                   absl::StrCat("API key ", key_->key_id, " may not access practices/", *npi));

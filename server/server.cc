@@ -14,11 +14,42 @@
 #include "server/report_service.h"
 
 namespace denialscope {
+namespace {
+
+// TLS when a certificate is configured (mutual when a client CA is too), else plaintext.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
+    const ServerOptions& options) {
+  if (options.tls_cert_pem.empty() != options.tls_key_pem.empty()) {
+    return absl::InvalidArgumentError("TLS needs both a certificate and its private key");
+  }
+  if (options.tls_cert_pem.empty()) {
+    if (!options.tls_client_ca_pem.empty()) {
+      return absl::InvalidArgumentError("a client CA (mutual TLS) needs a server certificate");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions ssl(
+      options.tls_client_ca_pem.empty()
+          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  ssl.pem_root_certs = options.tls_client_ca_pem;
+  ssl.pem_key_cert_pairs.push_back({options.tls_key_pem, options.tls_cert_pem});
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<DenialscopeServer>> DenialscopeServer::Start(
     const ServerOptions& options, ServiceContext context) {
-  // Fail closed: every method of the API must have an authorization policy.
+  // Fail closed: every method of the API must have an authorization policy, and keys must
+  // be checkable.
   if (absl::Status covered = CheckPolicyCoversApi(); !covered.ok()) return covered;
+  if (context.access == nullptr) {
+    return absl::FailedPreconditionError("the server needs an access store to check API keys");
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ServerCredentials(options);
+  if (!credentials.ok()) return credentials.status();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
@@ -33,10 +64,7 @@ absl::StatusOr<std::unique_ptr<DenialscopeServer>> DenialscopeServer::Start(
   server->report_ = std::make_unique<ReportServiceImpl>(context);
 
   grpc::ServerBuilder builder;
-  // TLS and API keys arrive with the security work; until then main() refuses non-loopback
-  // addresses.
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  builder.AddListeningPort(options.listen_address, *credentials, &server->port_);
   grpc::ResourceQuota quota("denialscope");
   quota.SetMaxThreads(options.max_handler_threads);
   builder.SetResourceQuota(quota);

@@ -22,6 +22,12 @@ struct ServerOptions {
   int max_receive_message_bytes = 64 << 20;
   // Calls one API key may have in flight (RESOURCE_EXHAUSTED beyond); below 1: no cap.
   int max_calls_per_key = 8;
+  // TLS, PEM text (not paths). Without a certificate the port is plaintext, which main()
+  // allows on loopback only. With client_ca_pem, clients must present a certificate it
+  // signed (mutual TLS); API keys are still required on top.
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+  std::string tls_client_ca_pem;
 };
 
 class AdminServiceImpl;
@@ -32,7 +38,8 @@ class ReportServiceImpl;
 class DenialscopeServer {
  public:
   // Builds and starts listening. UNAVAILABLE when the address cannot be bound;
-  // FAILED_PRECONDITION when a method of the API has no authorization policy.
+  // FAILED_PRECONDITION when a method of the API has no authorization policy or the context
+  // has no access store; INVALID_ARGUMENT for half a TLS configuration.
   static absl::StatusOr<std::unique_ptr<DenialscopeServer>> Start(const ServerOptions& options,
                                                                   ServiceContext context);
   ~DenialscopeServer();

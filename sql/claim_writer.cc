@@ -9,6 +9,7 @@
 #include "analytics/denial.h"
 #include "sql/pg_values.h"
 #include "sql/queries.h"
+#include "sql/staged_copy.h"
 
 namespace denialscope::pg {
 namespace {
@@ -19,13 +20,13 @@ namespace q = queries;
 // as-of date filter on the dates the facts keep.
 constexpr Day kFactsAsOf(9999, 12, 31);
 
-// Streams the rows `write` produces into `target` with COPY.
+// Streams the rows `write` produces into `target` with COPY (staged: the target is under
+// row-level security).
 template <typename WriteRows>
 void CopyInto(pqxx::work& tx, const q::CopyTarget& target, WriteRows&& write) {
-  pqxx::stream_to stream(tx, target.table,
-                         std::vector<std::string>(target.columns.begin(), target.columns.end()));
-  write(stream);
-  stream.complete();
+  StagedCopy copy(tx, target);
+  write(copy.stream());
+  copy.Complete();
 }
 
 // COPY text of a bytea from hex.

@@ -88,6 +88,11 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> ConnectionPool::Open() {
     connection->set_variable("statement_timeout",
                              absl::StrCat(absl::ToInt64Milliseconds(options_.statement_timeout)));
     connection->set_variable("DateStyle", "ISO");
+    // Notices (e.g. "relation already exists, skipping") would go to stderr line by line.
+    connection->set_variable("client_min_messages", "warning");
+    if (!options_.role.empty()) {
+      connection->set_variable("role", connection->quote_name(options_.role));
+    }
     return connection;
   } catch (...) {
     absl::Status status = StatusFromCurrentException("opening a database connection");

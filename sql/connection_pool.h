@@ -22,6 +22,9 @@ struct ConnectionPoolOptions {
   int pool_size = 8;  // at most this many connections exist at once
   absl::Duration acquire_timeout = absl::Seconds(10);
   absl::Duration statement_timeout = absl::Seconds(30);  // per session; zero = none
+  // When set, every connection runs as this role (SET ROLE) right after connecting: the
+  // server's denialscope_app, under row-level security even when `url` logs in as the owner.
+  std::string role;
 };
 
 class ConnectionPool {

@@ -33,6 +33,7 @@
 #include "sql/claim_loader.h"
 #include "sql/claim_writer.h"
 #include "sql/connection_pool.h"
+#include "sql/server_pool.h"
 #include "sql/content_hash.h"
 #include "sql/pg_errors.h"
 #include "sql/pg_values.h"
@@ -266,7 +267,8 @@ RecordResult DecideClaim(const Claim& claim, const std::string& hash, StoredClai
                   absl::StrCat("frequency code ", frequency, " is not 1, 7 or 8"));
 }
 
-// Fails with NOT_FOUND unless the practice exists with this id and NPI.
+// Fails with NOT_FOUND unless the practice exists with this id and NPI; scopes the rest of
+// the transaction to the practice for row-level security.
 absl::Status CheckPractice(pqxx::transaction_base& tx, const Practice& practice) {
   pqxx::result rows = tx.exec_params(q::kCheckPractice, practice.practice_id, practice.npi);
   if (rows.empty()) {
@@ -316,26 +318,11 @@ class PgClaimStore : public ClaimStore {
   template <typename T, typename Read>
   absl::StatusOr<T> ReadSnapshot(absl::string_view what, const Practice& practice, Read&& read);
 
-  // Runs `fn` (which returns absl::Status) on a leased connection, mapping exceptions. A
-  // connection found broken is discarded and `fn` runs again on another: a transaction that
-  // failed with a broken connection was never committed (an unknown commit is
-  // in_doubt_error). After a server restart every idle connection is broken, so up to
-  // pool_size + 1 attempts reach a freshly opened one.
+  // Runs `fn` (which returns absl::Status) on a leased connection (server_pool.h): up to
+  // pool_size + 1 attempts reach a freshly opened one after a server restart.
   template <typename Fn>
   absl::Status Run(absl::string_view what, Fn&& fn) {
-    for (int attempt = 1;; ++attempt) {
-      DS_ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool_->Acquire());
-      try {
-        return fn(lease.connection());
-      } catch (const pqxx::broken_connection&) {
-        lease.MarkBroken();
-        if (attempt <= max_retries_) continue;
-        return StatusFromCurrentException(what);
-      } catch (...) {
-        if (!lease.connection().is_open()) lease.MarkBroken();
-        return StatusFromCurrentException(what);
-      }
-    }
+    return RunOnPool(*pool_, what, max_retries_, std::forward<Fn>(fn));
   }
 
   absl::StatusOr<std::vector<RecordResult>> IngestClaimsTx(
@@ -698,22 +685,9 @@ absl::Status CheckSchema(pqxx::connection& connection) {
 absl::StatusOr<std::unique_ptr<ClaimStore>> OpenPgClaimStore(const PgOptions& options,
                                                               const CohortTaxonomy* taxonomy) {
   if (taxonomy == nullptr) return absl::InvalidArgumentError("a cohort taxonomy is required");
-  ConnectionPoolOptions pool_options;
-  pool_options.url = options.url;
-  pool_options.pool_size = options.pool_size;
-  pool_options.acquire_timeout = options.acquire_timeout;
-  pool_options.statement_timeout = options.statement_timeout;
+  // Fails fast on a wrong URL, an unmigrated database or a role RLS would not bind.
   DS_ASSIGN_OR_RETURN(std::unique_ptr<ConnectionPool> pool,
-                      ConnectionPool::Create(std::move(pool_options)));
-  {
-    // Fail fast on a wrong URL or an unmigrated database.
-    DS_ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool->Acquire());
-    try {
-      DS_RETURN_IF_ERROR(CheckSchema(lease.connection()));
-    } catch (...) {
-      return StatusFromCurrentException("opening the claim store");
-    }
-  }
+                      OpenServerPool(options, "claim store", CheckSchema));
   return std::unique_ptr<ClaimStore>(
       new PgClaimStore(std::move(pool), options.pool_size, taxonomy, options.code_lists,
                        options.procedure_families));

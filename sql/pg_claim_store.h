@@ -21,6 +21,11 @@ struct PgOptions {
   int pool_size = 8;  // connections opened lazily, never more than this
   absl::Duration acquire_timeout = absl::Seconds(10);  // waiting for a free connection
   absl::Duration statement_timeout = absl::Seconds(30);  // SET statement_timeout per session
+  // The role every connection runs as (SET ROLE), bound by row-level security; the role of
+  // `url` must be allowed to SET ROLE to it (migration 0003 grants it to the migrating role).
+  // Empty: the role of `url` itself, which must then not be the owner (OpenPgClaimStore
+  // refuses a superuser, a BYPASSRLS role or a table owner either way).
+  std::string role = "denialscope_app";
   // The lists stored report facts are derived with (the compiled-in ones when null); they
   // must outlive the store. After changing them, rebuild the facts (RebuildFacts).
   const CodeLists* code_lists = nullptr;

@@ -25,8 +25,9 @@ absl::StatusCode StatusCodeForSqlState(absl::string_view sqlstate) {
   if (sqlstate.size() != 5) return absl::StatusCode::kInternal;
   // Conflicts with a concurrent transaction: retrying the whole transaction can succeed.
   if (sqlstate == "40001" || sqlstate == "40P01") return absl::StatusCode::kAborted;
-  // statement_timeout or a cancel request.
-  if (sqlstate == "57014") return absl::StatusCode::kDeadlineExceeded;
+  // statement_timeout (or a cancel request): the work exceeded its limit. Issue 6 answers
+  // every exceeded limit with RESOURCE_EXHAUSTED.
+  if (sqlstate == "57014") return absl::StatusCode::kResourceExhausted;
   // Connection exceptions, admin/crash shutdown, "cannot connect now", too many connections,
   // other resource shortages and a transaction rolled back for other reasons.
   if (absl::StartsWith(sqlstate, "08") || absl::StartsWith(sqlstate, "57P") ||

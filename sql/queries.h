@@ -68,9 +68,12 @@ inline constexpr char kUpsertPayers[] =
     " WHERE p.practice_id = $1 AND p.payer_id = i.payer_id"
     "   AND p.payer_name = '' AND i.payer_name <> ''";
 
-// $1 practice_id, $2 npi: the practice a batch or a query names must exist as named.
+// $1 practice_id, $2 npi: the practice a batch or a query names must exist as named. It also
+// scopes the transaction to that practice for row-level security (migration 0003): every
+// practice-scoped transaction runs this first, and its setting ends with the transaction.
 inline constexpr char kCheckPractice[] =
-    "SELECT 1 FROM practices WHERE practice_id = $1 AND npi = $2";
+    "SELECT set_config('app.practice_id', practice_id::text, true) FROM practices"
+    " WHERE practice_id = $1 AND npi = $2";
 
 // $1 practice_id, $2 payer_id[], $3 claim_id[]: the stored claims among these keys.
 inline constexpr char kSelectExistingClaims[] =

@@ -12,6 +12,7 @@
 #include "analytics/status_macros.h"
 #include "sql/pg_values.h"
 #include "sql/report_queries.h"
+#include "sql/staged_copy.h"
 
 namespace denialscope::pg {
 namespace {
@@ -39,9 +40,9 @@ const char* IntOrNull(const std::optional<int>& value, std::string& storage) {
 
 void CopyFacts(pqxx::work& tx, int64_t practice_id, const std::vector<ClaimFacts>& facts) {
   if (facts.empty()) return;
-  const q::CopyTarget& target = q::kCopyReportFacts;
-  pqxx::stream_to stream(tx, target.table,
-                         std::vector<std::string>(target.columns.begin(), target.columns.end()));
+  // Staged: the table is under row-level security, which refuses a plain COPY.
+  StagedCopy copy(tx, q::kCopyReportFacts);
+  pqxx::stream_to& stream = copy.stream();
   std::string d[5], n[5];
   for (const ClaimFacts& f : facts) {
     stream << std::make_tuple(
@@ -64,7 +65,7 @@ void CopyFacts(pqxx::work& tx, int64_t practice_id, const std::vector<ClaimFacts
         f.initial_denial_rarc, static_cast<int>(f.final_denial_category), f.final_denial_carc,
         f.final_denial_rarc);
   }
-  stream.complete();
+  copy.Complete();
 }
 
 absl::StatusOr<std::optional<int>> OptionalInt(const pqxx::field& field) {

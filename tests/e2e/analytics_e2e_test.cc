@@ -336,7 +336,7 @@ TEST_F(AnalyticsE2eTest, TheCliShowsEveryReport) {
   auto cli = [&](std::vector<std::string> args) {
     args.insert(args.begin(), {kCli, "--server", server_->address()});
     args.insert(args.end(), scope.begin(), scope.end());
-    return RunCommand(args);
+    return RunCommand(args, {"DENIALSCOPE_API_KEY=" + server_->admin_key()});
   };
   CommandResult compare = cli({"compare"});
   ASSERT_EQ(compare.exit_code, 0) << compare.err;

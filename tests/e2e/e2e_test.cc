@@ -38,7 +38,7 @@ class E2eTest : public ::testing::Test {
 
   CommandResult Cli(std::vector<std::string> args) {
     args.insert(args.begin(), {kCli, "--server", server_->address()});
-    return RunCommand(args);
+    return RunCommand(args, {"DENIALSCOPE_API_KEY=" + server_->admin_key()});
   }
 
   std::unique_ptr<E2eServer> server_;

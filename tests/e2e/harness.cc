@@ -13,12 +13,15 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "cli/channel.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "pqxx/pqxx"
+#include "server/api_key.h"
+#include "sql/pg_access_store.h"
 #include "sql/pg_claim_store.h"
 
 extern char** environ;
@@ -48,7 +51,7 @@ std::string ReadFile(const std::string& path) {
 
 }  // namespace
 
-std::unique_ptr<E2eServer> E2eServer::Start() {
+std::unique_ptr<E2eServer> E2eServer::Start(const E2eOptions& e2e_options) {
   const char* url = std::getenv("DENIALSCOPE_TEST_DATABASE_URL");
   if (url == nullptr || *url == '\0') {
     ADD_FAILURE() << "DENIALSCOPE_TEST_DATABASE_URL is not set; run the tests with "
@@ -81,6 +84,14 @@ std::unique_ptr<E2eServer> E2eServer::Start() {
   PgOptions options;
   options.url = e2e->database_url_;
   options.pool_size = 4;
+  options.statement_timeout = e2e_options.statement_timeout;
+  absl::StatusOr<std::unique_ptr<AccessStore>> access = OpenPgAccessStore(options);
+  if (!access.ok()) {
+    ADD_FAILURE() << access.status();
+    return nullptr;
+  }
+  e2e->access_ = *std::move(access);
+  e2e->admin_key_ = e2e->CreateKey({Scope::kAdmin}, {});
   absl::StatusOr<std::unique_ptr<ClaimStore>> store =
       OpenPgClaimStore(options, e2e->taxonomy_.get());
   if (!store.ok()) {
@@ -90,12 +101,18 @@ std::unique_ptr<E2eServer> E2eServer::Start() {
   e2e->store_ = *std::move(store);
   e2e->hasher_ = std::make_unique<PatientKeyHasher>(
       *PatientKeyHasher::Create("e2e-test-secret-0123456789abcdef"));
-  ServerOptions server_options;
+  ServerOptions server_options = e2e_options.server;
   server_options.listen_address = "127.0.0.1:0";
   server_options.max_handler_threads = 8;
-  absl::StatusOr<std::unique_ptr<DenialscopeServer>> server = DenialscopeServer::Start(
-      server_options, ServiceContext{e2e->store_.get(), e2e->taxonomy_.get(),
-                                     e2e->hasher_.get(), &e2e->clock_, &e2e->log_});
+  ServiceContext context;
+  context.store = e2e->store_.get();
+  context.taxonomy = e2e->taxonomy_.get();
+  context.hasher = e2e->hasher_.get();
+  context.clock = &e2e->clock_;
+  context.log = &e2e->log_;
+  context.access = e2e->access_.get();
+  absl::StatusOr<std::unique_ptr<DenialscopeServer>> server =
+      DenialscopeServer::Start(server_options, context);
   if (!server.ok()) {
     ADD_FAILURE() << server.status();
     return nullptr;
@@ -107,7 +124,8 @@ std::unique_ptr<E2eServer> E2eServer::Start() {
 E2eServer::~E2eServer() {
   if (server_) server_->Shutdown(absl::Seconds(1));
   server_.reset();
-  store_.reset();  // closes the pool's connections before the drop
+  store_.reset();  // closes the pools' connections before the drop
+  access_.reset();
   if (database_name_.empty()) return;
   try {
     pqxx::connection admin(admin_url_);
@@ -120,8 +138,27 @@ E2eServer::~E2eServer() {
 
 std::string E2eServer::address() const { return absl::StrCat("127.0.0.1:", server_->port()); }
 
-std::shared_ptr<grpc::Channel> E2eServer::Channel() const {
-  return grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+std::shared_ptr<grpc::Channel> E2eServer::Channel() const { return ChannelWithKey(admin_key_); }
+
+std::shared_ptr<grpc::Channel> E2eServer::ChannelWithKey(const std::string& api_key) const {
+  cli::ChannelOptions options;
+  options.target = address();
+  options.api_key = api_key;
+  return cli::MakeChannel(options);
+}
+
+std::string E2eServer::CreateKey(std::vector<Scope> scopes,
+                                 std::vector<std::string> practice_npis,
+                                 std::optional<absl::Time> expire_time) {
+  ApiKeyRecord spec;
+  spec.display_name = "e2e";
+  spec.scopes = std::move(scopes);
+  spec.all_practices = practice_npis.empty();
+  spec.practice_npis = std::move(practice_npis);
+  spec.expire_time = expire_time;
+  absl::StatusOr<IssuedApiKey> issued = IssueApiKey(*access_, std::move(spec), clock_.Now());
+  EXPECT_TRUE(issued.ok()) << issued.status();
+  return issued.ok() ? issued->plaintext : std::string();
 }
 
 CommandResult RunCommand(const std::vector<std::string>& argv,

@@ -1,13 +1,16 @@
-// End-to-end harness: a fresh PostgreSQL database per test, the real store and the real
-// gRPC server on a free port, and helpers to run the real CLI and server binaries.
+// End-to-end harness: a fresh PostgreSQL database per test, the real stores and the real
+// gRPC server on a free port (with an admin API key its channels send on every call), and
+// helpers to run the real CLI and server binaries.
 #ifndef DENIALSCOPE_TESTS_E2E_HARNESS_H_
 #define DENIALSCOPE_TESTS_E2E_HARNESS_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "analytics/access_store.h"
 #include "analytics/claim_store.h"
 #include "denialscope/testing/reflection.pb.h"
 #include "analytics/taxonomy.h"
@@ -19,19 +22,36 @@
 
 namespace denialscope::testing {
 
+// What a test may change about the server under test.
+struct E2eOptions {
+  // listen_address is always 127.0.0.1:0; TLS material, limits and the rest are used as is.
+  ServerOptions server;
+  absl::Duration statement_timeout = absl::Seconds(30);
+};
+
 // The server under test, talking to its own database.
 class E2eServer {
  public:
   // Creates database ds_e2e_<random> on the cluster of DENIALSCOPE_TEST_DATABASE_URL,
-  // migrates it and starts the server on 127.0.0.1:0. Fails the test when the variable is
-  // unset: the README's test command always sets it.
-  static std::unique_ptr<E2eServer> Start();
+  // migrates it, makes an admin API key and starts the server on 127.0.0.1:0. Fails the
+  // test when the variable is unset: the README's test command always sets it.
+  static std::unique_ptr<E2eServer> Start(const E2eOptions& options = {});
   ~E2eServer();
 
   std::string address() const;
+  // A plaintext channel sending the admin key on every call.
   std::shared_ptr<grpc::Channel> Channel() const;
+  // A plaintext channel sending `api_key` (none when empty).
+  std::shared_ptr<grpc::Channel> ChannelWithKey(const std::string& api_key) const;
   const std::string& database_url() const { return database_url_; }
+  // `ds_..._...` of an admin key (every scope, every practice).
+  const std::string& admin_key() const { return admin_key_; }
+  // Makes a key directly in the access store; returns its plaintext.
+  std::string CreateKey(std::vector<Scope> scopes, std::vector<std::string> practice_npis,
+                        std::optional<absl::Time> expire_time = std::nullopt);
+  AccessStore& access() { return *access_; }
   MemoryLogSink& log() { return log_; }
+  FakeClock& clock() { return clock_; }
   DenialscopeServer& server() { return *server_; }
 
  private:
@@ -41,6 +61,8 @@ class E2eServer {
   std::string database_url_;
   std::unique_ptr<CohortTaxonomy> taxonomy_;
   std::unique_ptr<ClaimStore> store_;
+  std::unique_ptr<AccessStore> access_;
+  std::string admin_key_;
   std::unique_ptr<PatientKeyHasher> hasher_;
   FakeClock clock_{absl::FromCivil(absl::CivilDay(2026, 7, 15), absl::UTCTimeZone())};
   MemoryLogSink log_;

@@ -86,7 +86,7 @@ class ImportTest : public ::testing::Test {
 
   CommandResult Cli(std::vector<std::string> args) {
     args.insert(args.begin(), {kCli, "--server", server_->address()});
-    return RunCommand(args);
+    return RunCommand(args, {"DENIALSCOPE_API_KEY=" + server_->admin_key()});
   }
 
   std::string Write(const std::string& name, const std::string& content) {

@@ -66,9 +66,9 @@ TEST_F(PgErrorsTest, ServerTroubleIsUnavailable) {
             absl::StatusCode::kUnavailable);
 }
 
-TEST_F(PgErrorsTest, StatementTimeoutIsDeadlineExceeded) {
+TEST_F(PgErrorsTest, StatementTimeoutIsResourceExhausted) {
   EXPECT_EQ(Run("SELECT pg_sleep(5)", absl::Milliseconds(200)).code(),
-            absl::StatusCode::kDeadlineExceeded);
+            absl::StatusCode::kResourceExhausted);
 }
 
 TEST_F(PgErrorsTest, BugsAreInternal) {

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "analytics/memory_access_store.h"
 #include "analytics/memory_claim_store.h"
+#include "cli/channel.h"
 #include "denialscope/v1/analytics_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpcpp/client_context.h"
@@ -15,6 +17,7 @@
 #include "server/patient_key.h"
 #include "server/server.h"
 #include "tests/unit/test_records.h"
+#include "tests/unit/test_server.h"
 
 namespace denialscope {
 namespace {
@@ -69,11 +72,15 @@ class AnalyticsReportsTest : public ::testing::Test {
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
     auto server = DenialscopeServer::Start(
-        options, ServiceContext{&store_, taxonomy_.get(), hasher_.get(), &clock_, &log_});
+        options, TestContext(&store_, taxonomy_.get(), hasher_.get(), &clock_, &log_, &access_));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    stub_ = v1::AnalyticsService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+    // Every call carries an admin key (the key rides on the channel), so an unknown practice
+    // is NOT_FOUND rather than PERMISSION_DENIED.
+    cli::ChannelOptions channel;
+    channel.target = absl::StrCat("127.0.0.1:", server_->port());
+    channel.api_key = TestApiKey(access_, {denialscope::Scope::kAdmin}, {}, clock_.Now());
+    stub_ = v1::AnalyticsService::NewStub(cli::MakeChannel(channel));
   }
 
   template <typename Request>
@@ -118,6 +125,7 @@ class AnalyticsReportsTest : public ::testing::Test {
   }
 
   MemoryClaimStore store_;
+  MemoryAccessStore access_;
   Practice practice_;
   std::unique_ptr<CohortTaxonomy> taxonomy_;
   std::unique_ptr<PatientKeyHasher> hasher_;

@@ -20,6 +20,7 @@
 #include "server/authz_policy.h"
 #include "server/call_limiter.h"
 #include "server/server.h"
+#include "tests/unit/test_server.h"
 
 namespace denialscope {
 namespace {
@@ -104,8 +105,7 @@ class GuardTest : public ::testing::Test {
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
     auto server = DenialscopeServer::Start(
-        options, ServiceContext{&claims_, taxonomy_.get(), hasher_.get(), &clock_, &log_,
-                                &access_});
+        options, TestContext(&claims_, taxonomy_.get(), hasher_.get(), &clock_, &log_, &access_));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
@@ -115,18 +115,7 @@ class GuardTest : public ::testing::Test {
   // A key stored directly in the access store; returns its plaintext.
   std::string MakeKey(std::vector<Scope> scopes, std::vector<std::string> practices,
                       std::optional<absl::Time> expire = std::nullopt) {
-    NewApiKey key = *GenerateApiKey();
-    ApiKeyRecord record;
-    record.key_id = key.key_id;
-    record.secret_hash = key.secret_hash;
-    record.display_name = "test";
-    record.scopes = std::move(scopes);
-    record.practice_npis = std::move(practices);
-    record.all_practices = record.practice_npis.empty();
-    record.create_time = clock_.Now();
-    record.expire_time = expire;
-    EXPECT_TRUE(access_.CreateApiKey(record).ok());
-    return key.plaintext;
+    return TestApiKey(access_, std::move(scopes), std::move(practices), clock_.Now(), expire);
   }
 
   grpc::Status Summary(const std::string& key, const std::string& npi) {

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "analytics/faulty_claim_store.h"
+#include "analytics/memory_access_store.h"
 #include "analytics/memory_claim_store.h"
 #include "denialscope/v1/ingest_service.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -14,6 +15,7 @@
 #include "server/page_token.h"
 #include "server/patient_key.h"
 #include "server/server.h"
+#include "tests/unit/test_server.h"
 
 namespace denialscope {
 namespace {
@@ -86,8 +88,9 @@ class IngestFaultTest : public ::testing::Test {
         *PatientKeyHasher::Create("unit-test-secret-0123456789"));
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
+    key_ = TestApiKey(access_, {Scope::kIngest}, {"1234567893"}, clock_.Now());
     auto server = DenialscopeServer::Start(
-        options, ServiceContext{&faulty_, taxonomy_.get(), hasher_.get(), &clock_, &log_});
+        options, TestContext(&faulty_, taxonomy_.get(), hasher_.get(), &clock_, &log_, &access_));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     stub_ = v1::IngestService::NewStub(grpc::CreateChannel(
@@ -98,6 +101,7 @@ class IngestFaultTest : public ::testing::Test {
   grpc::Status Send(const std::vector<std::vector<std::string>>& batches,
                     v1::IngestResponse* response) {
     grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + key_);
     auto writer = stub_->IngestClaims(&context, response);
     for (const auto& ids : batches) {
       v1::IngestClaimsRequest request;
@@ -117,6 +121,8 @@ class IngestFaultTest : public ::testing::Test {
 
   MemoryClaimStore memory_;
   FaultyClaimStore faulty_{&memory_};
+  MemoryAccessStore access_;
+  std::string key_;  // may ingest into practice 1234567893 only
   std::unique_ptr<CohortTaxonomy> taxonomy_;
   std::unique_ptr<PatientKeyHasher> hasher_;
   FakeClock clock_{absl::FromCivil(absl::CivilDay(2026, 7, 1), absl::UTCTimeZone())};
@@ -153,6 +159,7 @@ TEST_F(IngestFaultTest, AFailedBatchIsReportedAndARetryCountsNothingTwice) {
 
 TEST_F(IngestFaultTest, ParentMustStayTheSameWithinAStream) {
   grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + key_);
   v1::IngestResponse response;
   auto writer = stub_->IngestClaims(&context, &response);
   v1::IngestClaimsRequest request;
