@@ -27,7 +27,7 @@ ctest --output-on-failure -j 2 --timeout 600
 # keep the whole command well inside CI's time.)
 cd "$ROOT"
 BUILD_DIR=build-asan CMAKE_ARGS="-DDENIALSCOPE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
-  -DDENIALSCOPE_COMPONENTS=proto;analytics;ingest;sql;server;tests/unit;tests/unit/ingest" \
+  -DDENIALSCOPE_COMPONENTS=proto;analytics;ingest;sql;server;cli;tests/unit;tests/unit/ingest" \
   scripts/build.sh
 cd "$ROOT/build-asan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
