@@ -110,6 +110,11 @@ std::string Pct(std::optional<double> v) {
 std::string Num(std::optional<double> v, const char* format = "%.2f") {
   return v.has_value() ? absl::StrFormat(format, *v) : "-";
 }
+// Below the smallest double the tail probability underflows to 0: say so rather than "0".
+std::string PValue(std::optional<double> p) {
+  if (p.has_value() && *p == 0) return "<1e-300";
+  return Num(p, "%.3g");
+}
 std::string Money(double cents) { return absl::StrFormat("$%.0f", cents / 100); }
 template <typename Message>
 std::optional<double> Opt(const Message& m, bool has, double value) {
@@ -179,7 +184,7 @@ int RunCompare(const Args& args, const std::shared_ptr<grpc::Channel>& channel,
                           Pct(Opt(d, d.has_lower(), d.lower())),
                           Pct(Opt(d, d.has_upper(), d.upper()))),
           RatioCell(m.risk_ratio()), RatioCell(m.adjusted_risk_ratio()),
-          Num(Opt(t, t.has_p_value(), t.p_value()), "%.3g"),
+          PValue(Opt(t, t.has_p_value(), t.p_value())),
           t.method() == v1::STAT_METHOD_FISHER_EXACT ? "Fisher" : "chi2",
           m.insufficient_data() ? "  (insufficient data)" : "");
     }
@@ -322,7 +327,7 @@ int RunTimeline(const Args& args, const std::shared_ptr<grpc::Channel>& channel,
   const v1::LogRankTest& lr = response.log_rank();
   out << absl::StrFormat("\nLog-rank M54.2 vs specific: chi2 %s, p %s%s\n",
                          Num(Opt(lr, lr.has_chi_square(), lr.chi_square())),
-                         Num(Opt(lr, lr.has_p_value(), lr.p_value()), "%.3g"),
+                         PValue(Opt(lr, lr.has_p_value(), lr.p_value())),
                          lr.insufficient_data() ? " (insufficient data)" : "");
   out << "Median '-': fewer than half paid by the as-of date.\n";
   return kExitOk;
