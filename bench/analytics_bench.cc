@@ -25,18 +25,21 @@
 #include "analytics/fact_cells.h"
 #include "analytics/taxonomy.h"
 #include "bench/demo_gen.h"
+#include "cli/channel.h"
 #include "denialscope/v1/analytics_service.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "pqxx/pqxx"
 #include "server/api_convert.h"
+#include "server/api_key.h"
 #include "server/call_log.h"
 #include "server/clock.h"
 #include "server/patient_key.h"
 #include "server/server.h"
 #include "sql/baseline_queries.h"
 #include "sql/bulk_load.h"
+#include "sql/pg_access_store.h"
 #include "sql/pg_claim_store.h"
 
 ABSL_FLAG(std::string, database_url, "", "PostgreSQL URL (env DATABASE_URL). Required.");
@@ -289,20 +292,38 @@ int Run() {
     tx.exec(queries::kBaselineAnalyze);
   }
 
-  // The server in-process on loopback, over the same store.
+  // The server in-process on loopback, over the same store, authenticating every call and
+  // writing its audit row as in production; the clients share one read key.
   SystemClock clock;
   NullLogSink log;
+  auto access = OpenPgAccessStore(pg);
+  if (!access.ok()) {
+    std::fprintf(stderr, "access store: %s\n", std::string(access.status().message()).c_str());
+    return 1;
+  }
+  ApiKeyRecord reader;
+  reader.display_name = "analytics_bench";
+  reader.scopes = {Scope::kRead};
+  reader.practice_npis = {npi};
+  auto key = IssueApiKey(**access, reader, clock.Now());
+  if (!key.ok()) {
+    std::fprintf(stderr, "API key: %s\n", std::string(key.status().message()).c_str());
+    return 1;
+  }
   ServerOptions server_options;
   server_options.listen_address = "127.0.0.1:0";
   server_options.max_handler_threads = 2 * absl::GetFlag(FLAGS_clients);
-  auto server = DenialscopeServer::Start(
-      server_options, ServiceContext{store->get(), &taxonomy, &hasher, &clock, &log});
+  server_options.max_calls_per_key = 2 * absl::GetFlag(FLAGS_clients);
+  ServiceContext service_context{store->get(), &taxonomy, &hasher, &clock, &log, access->get()};
+  auto server = DenialscopeServer::Start(server_options, service_context);
   if (!server.ok()) {
     std::fprintf(stderr, "server: %s\n", std::string(server.status().message()).c_str());
     return 1;
   }
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
-                                     grpc::InsecureChannelCredentials());
+  cli::ChannelOptions channel_options;
+  channel_options.target = absl::StrCat("127.0.0.1:", (*server)->port());
+  channel_options.api_key = key->plaintext;
+  auto channel = cli::MakeChannel(channel_options);
   auto stub = v1::AnalyticsService::NewStub(channel);
   const std::string practice = PracticeName(npi);
 

@@ -36,6 +36,11 @@ inline constexpr char kRevokeApiKey[] =
 
 #undef DS_API_KEY_COLUMNS
 
+// The audit row's commit does not wait for its WAL flush: measured 4.2 ms per call with the
+// flush, 0.2 ms without, on the dashboards' critical path. A PostgreSQL crash may lose the
+// last fraction of a second of audit rows (never claims, whose commits still wait).
+inline constexpr char kAuditCommitAsync[] = "SET LOCAL synchronous_commit = off";
+
 // $1 time (epoch seconds), $2 key_id, $3 method, $4 practice_npi, $5 status, $6 row_count.
 inline constexpr char kInsertAuditEvent[] =
     "INSERT INTO audit_log (event_time, key_id, method, practice_npi, status, row_count)"

@@ -131,6 +131,7 @@ class PgAccessStore : public AccessStore {
   absl::Status AppendAuditEvent(const AuditEvent& event) override {
     return Run("writing the audit trail", [&](pqxx::connection& c) -> absl::Status {
       pqxx::work tx(c);
+      tx.exec(q::kAuditCommitAsync);
       tx.exec_params(q::kInsertAuditEvent, EpochSeconds(event.time), event.key_id, event.method,
                      event.practice_npi, event.status, event.rows);
       tx.commit();

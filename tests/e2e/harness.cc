@@ -2,6 +2,7 @@
 #include "tests/e2e/harness.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,6 +42,18 @@ std::string WithDatabase(const std::string& url, const std::string& database) {
   return url.substr(0, slash + 1) + database +
          (query == std::string::npos ? "" : url.substr(query));
 }
+
+// This process's environment plus `extra` ("NAME=value"), and argv-style pointers into it.
+struct Environment {
+  explicit Environment(const std::vector<std::string>& extra) {
+    for (char** e = environ; *e != nullptr; ++e) storage.emplace_back(*e);
+    storage.insert(storage.end(), extra.begin(), extra.end());
+    for (std::string& e : storage) pointers.push_back(e.data());
+    pointers.push_back(nullptr);
+  }
+  std::vector<std::string> storage;
+  std::vector<char*> pointers;
+};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -176,15 +189,10 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  std::vector<std::string> env_storage;
-  for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);
-  env_storage.insert(env_storage.end(), extra_env.begin(), extra_env.end());
-  std::vector<char*> env;
-  for (std::string& e : env_storage) env.push_back(e.data());
-  env.push_back(nullptr);
+  Environment env(extra_env);
   CommandResult result;
   pid_t pid = 0;
-  if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env.data()) != 0) {
+  if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env.pointers.data()) != 0) {
     posix_spawn_file_actions_destroy(&actions);
     result.err = "cannot start " + argv[0];
     return result;
@@ -251,6 +259,59 @@ absl::StatusOr<std::vector<denialscope::testing::ServerReflectionResponse>> Refl
   if (!status.ok()) return absl::UnavailableError(status.error_message());
   return responses;
 }
+
+std::unique_ptr<ServerProcess> ServerProcess::Start(std::vector<std::string> argv,
+                                                    const std::vector<std::string>& extra_env) {
+  std::unique_ptr<ServerProcess> process(new ServerProcess());
+  const std::string port_file = process->dir_.path() + "/port";
+  const std::string err_file = process->dir_.path() + "/stderr";
+  argv.insert(argv.end(), {"--port_file", port_file});
+  std::vector<char*> args;
+  for (std::string& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  Environment env(extra_env);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  const int spawned = posix_spawn(&process->pid_, args[0], &actions, nullptr, args.data(),
+                                   env.pointers.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
+    process->pid_ = 0;
+    ADD_FAILURE() << "cannot start " << argv[0];
+    return nullptr;
+  }
+  for (int i = 0; i < 200 && process->port_ == 0; ++i) {
+    std::ifstream in(port_file);
+    if (!(in >> process->port_)) process->port_ = 0;
+    if (process->port_ == 0) {
+      if (waitpid(process->pid_, nullptr, WNOHANG) == process->pid_) {
+        process->pid_ = 0;
+        break;
+      }
+      usleep(50 * 1000);
+    }
+  }
+  if (process->port_ == 0) {
+    ADD_FAILURE() << "the server did not start: " << process->Stderr();
+    return nullptr;
+  }
+  return process;
+}
+
+ServerProcess::~ServerProcess() { Stop(); }
+
+int ServerProcess::Stop() {
+  if (pid_ == 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = 0;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string ServerProcess::Stderr() const { return ReadFile(dir_.path() + "/stderr"); }
 
 TempDir::TempDir() {
   std::string pattern =

@@ -4,6 +4,8 @@
 #ifndef DENIALSCOPE_TESTS_E2E_HARNESS_H_
 #define DENIALSCOPE_TESTS_E2E_HARNESS_H_
 
+#include <sys/types.h>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,6 +97,28 @@ class TempDir {
 
  private:
   std::string path_;
+};
+
+// A denialscope-server process, as an operator runs it: started with `argv` plus a
+// --port_file in its own directory, stopped with SIGTERM (and waited for) when destroyed.
+class ServerProcess {
+ public:
+  // nullptr (with a test failure) when it exits or does not report a port within 10 s.
+  static std::unique_ptr<ServerProcess> Start(std::vector<std::string> argv,
+                                              const std::vector<std::string>& extra_env);
+  ~ServerProcess();
+
+  // SIGTERM, then its exit code once it has stopped (128 + signal when killed by one).
+  int Stop();
+  int port() const { return port_; }
+  // What it wrote to stderr so far (its log lines).
+  std::string Stderr() const;
+
+ private:
+  ServerProcess() = default;
+  TempDir dir_;
+  pid_t pid_ = 0;
+  int port_ = 0;
 };
 
 }  // namespace denialscope::testing
