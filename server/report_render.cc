@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/json_util.h"
+#include "server/report_layout.h"
 #include "server/svg_chart.h"
 
 namespace denialscope {
@@ -18,195 +19,7 @@ namespace {
 
 namespace v1 = ::denialscope::v1;
 
-constexpr char kNonspecificColor[] = "#c0392b";
-constexpr char kSpecificColor[] = "#2471a3";
-
-std::string Dollars(double cents) {
-  const int64_t whole = std::llround(cents / 100);
-  std::string digits = absl::StrCat(whole < 0 ? -whole : whole);
-  std::string grouped;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped.push_back(',');
-    grouped.push_back(digits[i]);
-  }
-  return absl::StrCat(whole < 0 ? "-$" : "$", grouped);
-}
-
-// A headline value as shown: "12.3%", "41 days", "$1,234"; "n/a" when unset.
-std::string HeadlineValue(const v1::HeadlineMeasure& row, bool has, double value) {
-  if (!has) return "n/a";
-  if (row.unit() == "ratio") return absl::StrFormat("%.1f%%", 100 * value);
-  if (row.unit() == "days") return absl::StrFormat("%.0f days", value);
-  return Dollars(value);
-}
-
-std::string RateText(const v1::RateEstimate& r) {
-  if (!r.interval().has_estimate()) return absl::StrCat(r.numerator(), "/", r.denominator());
-  std::string out = absl::StrFormat("%.1f%% (%d/%d)", 100 * r.interval().estimate(),
-                                    r.numerator(), r.denominator());
-  if (r.interval().has_lower() && r.interval().has_upper()) {
-    absl::StrAppend(&out, absl::StrFormat(" [%.1f\u2013%.1f]", 100 * r.interval().lower(),
-                                          100 * r.interval().upper()));
-  }
-  return out;
-}
-
-std::string RatioText(const v1::RiskRatio& r) {
-  if (!r.has_estimate()) return "n/a";
-  std::string out = absl::StrFormat("%.2f", r.estimate());
-  if (r.has_lower() && r.has_upper()) {
-    absl::StrAppend(&out, absl::StrFormat(" [%.2f\u2013%.2f]", r.lower(), r.upper()));
-  }
-  if (r.insufficient_data()) absl::StrAppend(&out, " (small sample)");
-  return out;
-}
-
-std::string GroupName(v1::CohortGroup group) {
-  return group == v1::COHORT_GROUP_NONSPECIFIC ? "M54.2" : "Specific cervical";
-}
-
-// The trend's series of the two cohorts, with the months as categories.
-void TrendSeries(const v1::GetTrendResponse& trend, std::vector<std::string>* months,
-                 std::vector<ChartSeries>* series) {
-  for (const v1::TrendSeries& s : trend.series()) {
-    if (s.group() != v1::COHORT_GROUP_NONSPECIFIC && s.group() != v1::COHORT_GROUP_SPECIFIC) {
-      continue;
-    }
-    ChartSeries out{GroupName(s.group()),
-                    s.group() == v1::COHORT_GROUP_NONSPECIFIC ? kNonspecificColor
-                                                              : kSpecificColor,
-                    {}};
-    if (months->empty()) {
-      for (const v1::TrendPoint& p : s.points()) months->push_back(p.month());
-    }
-    for (const v1::TrendPoint& p : s.points()) {
-      out.values.push_back(p.value().has_value() ? std::optional<double>(p.value().value())
-                                                 : std::nullopt);
-    }
-    series->push_back(std::move(out));
-  }
-}
-
-// Denied claims per category for the two cohorts.
-void ReasonSeries(const v1::ListDenialReasonsResponse& reasons,
-                  std::vector<std::string>* categories, std::vector<ChartSeries>* series) {
-  std::vector<std::string> ids;
-  for (const v1::CohortReasons& cohort : reasons.cohorts()) {
-    if (cohort.group() != v1::COHORT_GROUP_NONSPECIFIC &&
-        cohort.group() != v1::COHORT_GROUP_SPECIFIC) {
-      continue;
-    }
-    for (const v1::CategoryReasons& c : cohort.categories()) {
-      if (std::find(ids.begin(), ids.end(), c.category()) == ids.end()) {
-        ids.push_back(c.category());
-        categories->push_back(c.display_name());
-      }
-    }
-  }
-  for (const v1::CohortReasons& cohort : reasons.cohorts()) {
-    if (cohort.group() != v1::COHORT_GROUP_NONSPECIFIC &&
-        cohort.group() != v1::COHORT_GROUP_SPECIFIC) {
-      continue;
-    }
-    ChartSeries out{GroupName(cohort.group()),
-                    cohort.group() == v1::COHORT_GROUP_NONSPECIFIC ? kNonspecificColor
-                                                                   : kSpecificColor,
-                    std::vector<std::optional<double>>(ids.size(), 0.0)};
-    for (const v1::CategoryReasons& c : cohort.categories()) {
-      const size_t i = static_cast<size_t>(
-          std::find(ids.begin(), ids.end(), c.category()) - ids.begin());
-      out.values[i] = static_cast<double>(c.claims());
-    }
-    series->push_back(std::move(out));
-  }
-}
-
-// A table as rows of cells; the first row is the header. Shared by HTML and CSV.
-struct Table {
-  std::string title;
-  std::vector<std::vector<std::string>> rows;
-};
-
-std::vector<Table> Tables(const v1::MonthlyReport& report) {
-  std::vector<Table> tables;
-  Table headline{"Headline measures",
-                 {{"Cohort", "Measure", report.month(), report.previous_month(),
-                   absl::StrCat(report.trailing_from_month(), " to ", report.month())}}};
-  for (const v1::HeadlineMeasure& row : report.headline()) {
-    headline.rows.push_back(
-        {row.cohort(), row.label(), HeadlineValue(row, row.has_this_month(), row.this_month()),
-         HeadlineValue(row, row.has_previous_month(), row.previous_month()),
-         HeadlineValue(row, row.has_trailing_12_months(), row.trailing_12_months())});
-  }
-  tables.push_back(std::move(headline));
-
-  Table comparison{"M54.2 compared with specific cervical codes",
-                   {{"Reference", "Measure", "M54.2 [95% CI]", "Reference [95% CI]",
-                     "Risk ratio [95% CI]", "Adjusted risk ratio (payer x procedure)",
-                     "p-value"}}};
-  for (const v1::CohortComparison& c : report.comparison().comparisons()) {
-    for (const v1::MeasureComparison& m : c.measures()) {
-      comparison.rows.push_back(
-          {c.display_name(), v1::Measure_Name(m.measure()), RateText(m.nonspecific()),
-           RateText(m.reference()), RatioText(m.risk_ratio()), RatioText(m.adjusted_risk_ratio()),
-           m.test().has_p_value() ? absl::StrFormat("%.3g", m.test().p_value()) : "n/a"});
-    }
-  }
-  tables.push_back(std::move(comparison));
-
-  Table trend{"Initial denial rate by month", {{"Month", "Cohort", "Denied", "Adjudicated",
-                                                "Rate"}}};
-  for (const v1::TrendSeries& s : report.denial_trend().series()) {
-    for (const v1::TrendPoint& p : s.points()) {
-      trend.rows.push_back({p.month(), s.display_name(),
-                            absl::StrFormat("%.0f", p.value().numerator()),
-                            absl::StrFormat("%.0f", p.value().denominator()),
-                            p.value().has_value()
-                                ? absl::StrFormat("%.1f%%", 100 * p.value().value())
-                                : "n/a"});
-    }
-  }
-  tables.push_back(std::move(trend));
-
-  Table reasons{"Denial reasons (initial denials)",
-                {{"Cohort", "Category", "CARC", "Description", "Claims", "Denied charges"}}};
-  for (const v1::CohortReasons& cohort : report.reasons().cohorts()) {
-    for (const v1::CategoryReasons& category : cohort.categories()) {
-      for (const v1::ReasonCount& carc : category.carcs()) {
-        reasons.rows.push_back({cohort.display_name(), category.display_name(), carc.code(),
-                                carc.description(), absl::StrCat(carc.claims()),
-                                Dollars(static_cast<double>(carc.charge_cents()))});
-      }
-    }
-  }
-  tables.push_back(std::move(reasons));
-
-  Table timeline{"Payment timeline (Kaplan\u2013Meier, unpaid claims censored)",
-                 {{"Cohort", "Claims", "Paid", "Median days", "90th percentile days",
-                   "Open claims", "Open charges"}}};
-  for (const v1::CohortTimeline& t : report.timeline().cohorts()) {
-    timeline.rows.push_back(
-        {t.display_name(), absl::StrCat(t.claims()), absl::StrCat(t.paid()),
-         t.median().has_day() ? absl::StrCat(t.median().day()) : "not reached",
-         t.p90().has_day() ? absl::StrCat(t.p90().day()) : "not reached",
-         absl::StrCat(t.open_claims()), Dollars(static_cast<double>(t.open_charge_cents()))});
-  }
-  tables.push_back(std::move(timeline));
-
-  Table worklist{"Worklist: M54.2 claims denied for coding or medical necessity",
-                 {{"Claim", "Date of service", "Payer", "Procedures", "Diagnoses", "Category",
-                   "CARC", "RARC", "Charge"}}};
-  for (const v1::DeniedClaim& c : report.worklist().denied_claims()) {
-    worklist.rows.push_back({c.claim_id(), c.service_date(), c.payer_id(),
-                             absl::StrJoin(c.procedure_codes(), " "),
-                             absl::StrJoin(c.diagnoses(), " "), c.denial_category(), c.carc(),
-                             c.rarc(), Dollars(static_cast<double>(c.charge_cents()))});
-  }
-  tables.push_back(std::move(worklist));
-  return tables;
-}
-
-std::string HtmlTable(const Table& table) {
+std::string HtmlTable(const ReportTable& table) {
   std::string out = absl::StrCat("<h2>", EscapeXml(table.title), "</h2>");
   if (table.rows.size() <= 1) {
     absl::StrAppend(&out, "<p class=\"empty\">Nothing to show for this month.</p>");
@@ -265,9 +78,7 @@ std::string CsvRow(const std::vector<std::string>& cells) {
 }  // namespace
 
 std::string RenderReportHtml(const v1::MonthlyReport& report) {
-  const std::string practice = report.practice_display_name().empty()
-                                   ? report.practice()
-                                   : report.practice_display_name();
+  const std::string practice = PracticeName(report);
   const std::string title = absl::StrCat(practice, " \u2014 neck-pain claims, ", report.month());
   std::string out = absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -282,24 +93,20 @@ std::string RenderReportHtml(const v1::MonthlyReport& report) {
   for (const std::string& warning : report.warnings()) {
     absl::StrAppend(&out, "<p class=\"warning\">", EscapeXml(warning), "</p>");
   }
-  std::vector<Table> tables = Tables(report);
+  std::vector<ReportTable> tables = ReportTables(report);
   absl::StrAppend(&out, HtmlTable(tables[0]));
 
-  std::vector<std::string> months;
-  std::vector<ChartSeries> trend;
-  TrendSeries(report.denial_trend(), &months, &trend);
-  absl::StrAppend(&out, "<h2>12-month trend</h2>",
-                  LineChartSvg("Initial denial rate by month of service", months, trend, true,
-                               0.05));
-  std::vector<std::string> categories;
-  std::vector<ChartSeries> reasons;
-  ReasonSeries(report.reasons(), &categories, &reasons);
-  absl::StrAppend(&out, "<h2>Why claims were denied</h2>");
-  if (categories.empty()) {
-    absl::StrAppend(&out, "<p class=\"empty\">No initial denials this month.</p>");
+  const ReportChart trend = TrendChart(report);
+  absl::StrAppend(&out, "<h2>", EscapeXml(trend.heading), "</h2>",
+                  LineChartSvg(trend.title, trend.categories, trend.series, trend.percent,
+                               trend.min_y_max));
+  const ReportChart reasons = ReasonsChart(report);
+  absl::StrAppend(&out, "<h2>", EscapeXml(reasons.heading), "</h2>");
+  if (reasons.categories.empty()) {
+    absl::StrAppend(&out, "<p class=\"empty\">", EscapeXml(reasons.empty_text), "</p>");
   } else {
-    absl::StrAppend(&out, BarChartSvg("Initially denied claims by root cause", categories,
-                                      reasons, false));
+    absl::StrAppend(&out, BarChartSvg(reasons.title, reasons.categories, reasons.series,
+                                      reasons.percent));
   }
   for (size_t i = 1; i < tables.size(); ++i) absl::StrAppend(&out, HtmlTable(tables[i]));
   absl::StrAppend(&out, "</body></html>\n");
@@ -314,7 +121,7 @@ std::string RenderReportCsv(const v1::MonthlyReport& report) {
   out += CsvRow({"Note", report.data_note()});
   for (const std::string& finding : report.findings()) out += CsvRow({"Finding", finding});
   for (const std::string& warning : report.warnings()) out += CsvRow({"Warning", warning});
-  for (const Table& table : Tables(report)) {
+  for (const ReportTable& table : ReportTables(report)) {
     out += "\r\n";
     out += CsvRow({table.title});
     for (const std::vector<std::string>& row : table.rows) out += CsvRow(row);

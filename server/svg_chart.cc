@@ -17,10 +17,6 @@ constexpr double kTop = 36;
 
 std::string Num(double v) { return absl::StrFormat("%.1f", v); }
 
-std::string Value(double v, bool percent) {
-  return percent ? absl::StrFormat("%.1f%%", 100 * v) : absl::StrFormat("%.0f", v);
-}
-
 std::string Open(double height, const std::string& title) {
   return absl::StrCat("<svg class=\"chart\" viewBox=\"0 0 ",
                       Num(kWidth), " ", Num(height), "\" role=\"img\" aria-label=\"",
@@ -41,7 +37,13 @@ std::string Legend(const std::vector<ChartSeries>& series, double y) {
   return out;
 }
 
-double NiceMax(double max) {
+}  // namespace
+
+std::string ChartValue(double v, bool percent) {
+  return percent ? absl::StrFormat("%.1f%%", 100 * v) : absl::StrFormat("%.0f", v);
+}
+
+double ChartAxisMax(double max) {
   if (max <= 0) return 1;
   const double step = std::pow(10, std::floor(std::log10(max)));
   for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
@@ -49,8 +51,6 @@ double NiceMax(double max) {
   }
   return 10 * step;
 }
-
-}  // namespace
 
 std::string EscapeXml(const std::string& text) {
   std::string out;
@@ -81,7 +81,7 @@ std::string LineChartSvg(const std::string& title, const std::vector<std::string
       if (v.has_value()) max = std::max(max, *v);
     }
   }
-  max = NiceMax(max);
+  max = ChartAxisMax(max);
   const size_t n = categories.size();
   auto x_of = [&](size_t i) {
     return kLeft + (n <= 1 ? plot_w / 2 : plot_w * static_cast<double>(i) /
@@ -95,7 +95,7 @@ std::string LineChartSvg(const std::string& title, const std::vector<std::string
                     "\" y1=\"", Num(y_of(v)), "\" y2=\"", Num(y_of(v)),
                     "\" class=\"grid\"/><text x=\"", Num(kLeft - 6), "\" y=\"",
                     Num(y_of(v) + 4), "\" class=\"axis\" text-anchor=\"end\">",
-                    Value(v, percent), "</text>");
+                    ChartValue(v, percent), "</text>");
   }
   for (size_t i = 0; i < n; ++i) {
     absl::StrAppend(&out, "<text x=\"", Num(x_of(i)), "\" y=\"", Num(kHeight - kBottom + 16),
@@ -126,7 +126,7 @@ std::string LineChartSvg(const std::string& title, const std::vector<std::string
       absl::StrAppend(&out, "<circle class=\"point\" cx=\"", Num(x_of(i)), "\" cy=\"",
                       Num(y_of(*s.values[i])), "\" r=\"3.5\" fill=\"", s.color, "\"><title>",
                       EscapeXml(s.name), " ", EscapeXml(categories[i]), ": ",
-                      Value(*s.values[i], percent), "</title></circle>");
+                      ChartValue(*s.values[i], percent), "</title></circle>");
     }
   }
   absl::StrAppend(&out, Legend(series, kHeight - 12), "</svg>");
@@ -146,7 +146,7 @@ std::string BarChartSvg(const std::string& title, const std::vector<std::string>
       if (v.has_value()) max = std::max(max, *v);
     }
   }
-  max = NiceMax(max);
+  max = ChartAxisMax(max);
   std::string out = Open(height, title);
   for (size_t c = 0; c < categories.size(); ++c) {
     const double y0 = kTop + group * static_cast<double>(c);
@@ -160,9 +160,9 @@ std::string BarChartSvg(const std::string& title, const std::vector<std::string>
       absl::StrAppend(&out, "<rect class=\"bar\" x=\"", Num(kLabel), "\" y=\"", Num(y),
                       "\" width=\"", Num(w), "\" height=\"", Num(kBar - 2), "\" fill=\"",
                       series[s].color, "\"><title>", EscapeXml(series[s].name), ", ",
-                      EscapeXml(categories[c]), ": ", Value(v, percent), "</title></rect>",
+                      EscapeXml(categories[c]), ": ", ChartValue(v, percent), "</title></rect>",
                       "<text x=\"", Num(kLabel + w + 4), "\" y=\"", Num(y + kBar - 4),
-                      "\" class=\"value\">", Value(v, percent), "</text>");
+                      "\" class=\"value\">", ChartValue(v, percent), "</text>");
     }
   }
   absl::StrAppend(&out, Legend(series, height - 12), "</svg>");

@@ -13,6 +13,14 @@ namespace denialscope {
 // Escapes text for HTML and SVG element content and attribute values.
 std::string EscapeXml(const std::string& text);
 
+// A chart value as labelled: "12.3%" when `percent`, else a whole number. Shared with the PDF
+// charts so both formats label alike.
+std::string ChartValue(double v, bool percent);
+
+// The top of a value axis: the smallest 1, 2, 2.5 or 5 times a power of ten >= `max` (1 when
+// `max` <= 0), so the gridlines fall on round numbers.
+double ChartAxisMax(double max);
+
 struct ChartSeries {
   std::string name;
   std::string color;                        // CSS color
