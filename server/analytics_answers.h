@@ -5,6 +5,9 @@
 #define DENIALSCOPE_SERVER_ANALYTICS_ANSWERS_H_
 
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "denialscope/v1/analytics_service.pb.h"
@@ -33,6 +36,14 @@ absl::Status AnswerListDeniedClaims(const ServiceContext& context,
                                     const denialscope::v1::ListDeniedClaimsRequest& request,
                                     denialscope::v1::ListDeniedClaimsResponse* response,
                                     int64_t* rows);
+
+// Neck-pain claims (M54.2 and specific codes) per payer id in `request`'s scope, most first
+// (ties by payer id), read from the cells CompareCohorts reads: the monthly report ranks its
+// payer table with it. Errors as CompareCohorts.
+absl::Status AnswerPayerClaims(const ServiceContext& context,
+                               const denialscope::v1::CompareCohortsRequest& request,
+                               std::vector<std::pair<std::string, int64_t>>* payers,
+                               int64_t* rows);
 
 }  // namespace denialscope
 

@@ -9,6 +9,7 @@
 //      any-pointed cohort rule the stored facts do not use).
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -302,6 +303,29 @@ absl::Status AnswerCompareCohorts(const ServiceContext& context,
   response->set_period_basis(PeriodBasisToProto(scope.selection.basis));
   ComparisonToProto(
       CompareCohortCells(fetched.cells.counts, *context.taxonomy, scope.confidence), response);
+  return absl::OkStatus();
+}
+
+absl::Status AnswerPayerClaims(const ServiceContext& context,
+                               const v1::CompareCohortsRequest& request,
+                               std::vector<std::pair<std::string, int64_t>>* payers,
+                               int64_t* rows) {
+  DS_ASSIGN_OR_RETURN(ReportData::Fetched fetched,
+                      ReportData(context).Fetch(request, request.practice(),
+                                                request.confidence_level(),
+                                                kCountCells | kMergeMonths));
+  *rows = CellRows(fetched.cells);
+  std::map<std::string, int64_t> claims;
+  for (const CountCell& cell : fetched.cells.counts) {
+    if (cell.leaf.cohort == Cohort::kNonCervical) continue;
+    claims[cell.payer_id] += cell.counts.claims;
+  }
+  payers->clear();
+  for (const auto& [payer, count] : claims) {
+    if (count > 0) payers->emplace_back(payer, count);
+  }
+  std::stable_sort(payers->begin(), payers->end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   return absl::OkStatus();
 }
 

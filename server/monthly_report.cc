@@ -9,10 +9,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "analytics/status_macros.h"
 #include "server/analytics_answers.h"
 #include "server/api_convert.h"
+#include "server/report_layout.h"
 
 namespace denialscope {
 namespace {
@@ -86,30 +88,97 @@ std::optional<double> OpenOver90Cents(const v1::GetPaymentTimelineResponse& time
   return cents;
 }
 
-void SetValue(std::optional<double> value, void (v1::HeadlineMeasure::*set)(double),
-              v1::HeadlineMeasure* row) {
+template <typename Row>
+void SetValue(std::optional<double> value, void (Row::*set)(double), Row* row) {
   if (value.has_value()) (row->*set)(*value);
 }
 
-std::string Dollars(double cents) {
-  const int64_t whole = std::llround(cents / 100);
-  std::string digits = absl::StrCat(whole < 0 ? -whole : whole);
-  std::string grouped;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped.push_back(',');
-    grouped.push_back(digits[i]);
+const v1::CohortComparison* SpecificComparison(const v1::CompareCohortsResponse& comparison) {
+  for (const v1::CohortComparison& c : comparison.comparisons()) {
+    if (c.reference_group() == v1::COHORT_GROUP_SPECIFIC) return &c;
   }
-  return absl::StrCat(whole < 0 ? "-$" : "$", grouped);
+  return nullptr;
+}
+
+// One payer-table row for the payers `payer_ids`: the CompareCohorts and the paid-to-charge
+// GetTrend answers for the month with the payer filter. Adds the rows read to `*rows`.
+absl::Status FillPayerRow(const ServiceContext& context, const std::string& practice,
+                          absl::CivilMonth month, const std::string& as_of,
+                          const std::vector<std::string>& payer_ids, v1::PayerRow* row,
+                          int64_t* rows) {
+  int64_t read = 0;
+  v1::CompareCohortsRequest compare =
+      Scoped<v1::CompareCohortsRequest>(practice, month, month, as_of);
+  for (const std::string& id : payer_ids) compare.mutable_filter()->add_payer_ids(id);
+  v1::CompareCohortsResponse comparison;
+  DS_RETURN_IF_ERROR(AnswerCompareCohorts(context, compare, &comparison, &read));
+  *rows += read;
+  v1::GetTrendRequest trend = Scoped<v1::GetTrendRequest>(practice, month, month, as_of);
+  *trend.mutable_filter() = compare.filter();
+  trend.set_measure(v1::MEASURE_PAID_TO_CHARGE);
+  v1::GetTrendResponse paid;
+  DS_RETURN_IF_ERROR(AnswerGetTrend(context, trend, &paid, &read));
+  *rows += read;
+
+  row->set_payers(static_cast<int32_t>(payer_ids.size()));
+  row->set_nonspecific_claims(comparison.nonspecific_claims());
+  if (const v1::CohortComparison* specific = SpecificComparison(comparison)) {
+    row->set_specific_claims(specific->reference_claims());
+    for (const v1::MeasureComparison& m : specific->measures()) {
+      if (m.measure() != v1::MEASURE_INITIAL_DENIAL_RATE) continue;
+      *row->mutable_nonspecific_initial_denial() = m.nonspecific();
+      *row->mutable_specific_initial_denial() = m.reference();
+      *row->mutable_initial_denial_risk_ratio() = m.risk_ratio();
+    }
+    const v1::ExcessDeniedDollars& dollars = specific->excess_initially_denied();
+    if (dollars.has_rate()) row->set_nonspecific_initial_denial_dollars(dollars.rate());
+    if (dollars.has_reference_rate()) {
+      row->set_specific_initial_denial_dollars(dollars.reference_rate());
+    }
+  }
+  SetValue(Pooled(paid, v1::COHORT_GROUP_NONSPECIFIC, month, month),
+           &v1::PayerRow::set_nonspecific_paid_to_charge, row);
+  SetValue(Pooled(paid, v1::COHORT_GROUP_SPECIFIC, month, month),
+           &v1::PayerRow::set_specific_paid_to_charge, row);
+  return absl::OkStatus();
+}
+
+// The payer table: the top kReportPayers payers by claims, then the rest pooled.
+absl::Status AddPayerTable(const ServiceContext& context, const std::string& practice,
+                           absl::CivilMonth month, const std::string& as_of,
+                           v1::MonthlyReport* report, int64_t* rows) {
+  std::vector<std::pair<std::string, int64_t>> payers;
+  int64_t read = 0;
+  DS_RETURN_IF_ERROR(AnswerPayerClaims(
+      context, Scoped<v1::CompareCohortsRequest>(practice, month, month, as_of), &payers,
+      &read));
+  *rows += read;
+  report->set_payer_count(static_cast<int32_t>(payers.size()));
+  std::vector<std::string> others;
+  for (size_t i = 0; i < payers.size(); ++i) {
+    if (i >= static_cast<size_t>(kReportPayers)) {
+      others.push_back(payers[i].first);
+      continue;
+    }
+    v1::PayerRow* row = report->add_payers();
+    row->set_payer_id(payers[i].first);
+    row->set_display_name(payers[i].first);
+    DS_RETURN_IF_ERROR(
+        FillPayerRow(context, practice, month, as_of, {payers[i].first}, row, rows));
+  }
+  if (!others.empty()) {
+    v1::PayerRow* row = report->add_payers();
+    row->set_display_name("All other payers");
+    DS_RETURN_IF_ERROR(FillPayerRow(context, practice, month, as_of, others, row, rows));
+  }
+  return absl::OkStatus();
 }
 
 std::string Times(double ratio) { return absl::StrFormat("%.1f", ratio); }
 
 // The comparison of M54.2 against all specific cervical codes, as sentences and warnings.
 void WriteFindings(const v1::CompareCohortsResponse& comparison, v1::MonthlyReport* report) {
-  const v1::CohortComparison* specific = nullptr;
-  for (const v1::CohortComparison& c : comparison.comparisons()) {
-    if (c.reference_group() == v1::COHORT_GROUP_SPECIFIC) specific = &c;
-  }
+  const v1::CohortComparison* specific = SpecificComparison(comparison);
   const v1::MeasureComparison* initial = nullptr;
   if (specific != nullptr) {
     for (const v1::MeasureComparison& m : specific->measures()) {
@@ -167,6 +236,73 @@ void WriteFindings(const v1::CompareCohortsResponse& comparison, v1::MonthlyRepo
     report->add_warnings(
         "Small sample: a cohort has fewer than 30 claims or fewer than 10 denials this month, "
         "so the comparison is a rough indication, not a measurement.");
+  }
+}
+
+const v1::MeasureComparison* InitialDenial(const v1::CohortComparison& comparison) {
+  for (const v1::MeasureComparison& m : comparison.measures()) {
+    if (m.measure() == v1::MEASURE_INITIAL_DENIAL_RATE) return &m;
+  }
+  return nullptr;
+}
+
+// " (95% CI 1.2–3.4)", or nothing without both bounds.
+std::string RatioInterval(const v1::RiskRatio& rr) {
+  if (!rr.has_lower() || !rr.has_upper()) return "";
+  return absl::StrCat(" (", std::lround(rr.confidence() * 100), "% CI ", Times(rr.lower()),
+                      "\u2013", Times(rr.upper()), ")");
+}
+
+// M54.2 against each specific family (DESIGN §1: "and vs each family"): one sentence per
+// family with enough claims, one sentence naming the families with too few; families with no
+// claims in the month are left out.
+void WriteFamilyFindings(const v1::CompareCohortsResponse& comparison,
+                         v1::MonthlyReport* report) {
+  std::vector<std::string> too_few;
+  for (const v1::CohortComparison& family : comparison.comparisons()) {
+    if (family.reference_group() != v1::COHORT_GROUP_SPECIFIC_FAMILY ||
+        family.reference_claims() == 0) {
+      continue;
+    }
+    const v1::MeasureComparison* initial = InitialDenial(family);
+    if (initial == nullptr) continue;
+    const v1::RiskRatio& rr = initial->risk_ratio();
+    const v1::RateEstimate& reference = initial->reference();
+    if (initial->insufficient_data() || rr.insufficient_data() || !rr.has_estimate() ||
+        !reference.interval().has_estimate() ||
+        !initial->nonspecific().interval().has_estimate()) {
+      too_few.push_back(absl::StrCat(family.display_name(), " (", reference.denominator(),
+                                     " adjudicated, ", reference.numerator(), " denied)"));
+      continue;
+    }
+    std::string how;
+    if (rr.has_lower() && rr.lower() > 1) {
+      how = absl::StrCat("were denied ", Times(rr.estimate()), " times as often",
+                         RatioInterval(rr));
+    } else if (rr.has_upper() && rr.upper() < 1) {
+      how = absl::StrCat("were denied less often: ", Times(rr.estimate()), " times the rate",
+                         RatioInterval(rr));
+    } else {
+      how = absl::StrCat("were denied at a rate not clearly different (ratio ",
+                         Times(rr.estimate()), RatioInterval(rr), ")");
+    }
+    std::string sentence = absl::StrFormat(
+        "Against %s: M54.2 claims %s; %.1f%% of %d M54.2 claims against %.1f%% of %d.",
+        family.display_name(), how, 100 * initial->nonspecific().interval().estimate(),
+        initial->nonspecific().denominator(), 100 * reference.interval().estimate(),
+        reference.denominator());
+    const v1::ExcessDeniedDollars& excess = family.excess_initially_denied();
+    if (excess.has_estimate_cents() && !excess.insufficient_data()) {
+      sentence.pop_back();
+      absl::StrAppend(&sentence, "; excess denied charges against this family's dollar rate: ",
+                      Dollars(excess.estimate_cents()), ".");
+    }
+    report->add_family_findings(sentence);
+  }
+  if (!too_few.empty()) {
+    report->add_family_findings(absl::StrCat(
+        "Too few claims this month to compare M54.2 with ", absl::StrJoin(too_few, "; "),
+        ": a family needs at least 30 adjudicated claims and 10 denials in each cohort."));
   }
 }
 
@@ -315,6 +451,9 @@ absl::StatusOr<v1::MonthlyReport> BuildMonthlyReport(const ServiceContext& conte
              &v1::HeadlineMeasure::set_trailing_12_months, aging);
   }
 
+  DS_RETURN_IF_ERROR(
+      AddPayerTable(context, practice_name, months.month, as_of_text, &report, &total));
+
   int64_t claims = report.comparison().nonspecific_claims();
   for (const v1::CohortComparison& c : report.comparison().comparisons()) {
     if (c.reference_group() == v1::COHORT_GROUP_SPECIFIC) claims += c.reference_claims();
@@ -329,6 +468,7 @@ absl::StatusOr<v1::MonthlyReport> BuildMonthlyReport(const ServiceContext& conte
     report.set_data_note(absl::StrCat(claims, " neck-pain claims with a date of service in ",
                                       report.month(), ", outcomes as of ", as_of_text, "."));
     WriteFindings(report.comparison(), &report);
+    WriteFamilyFindings(report.comparison(), &report);
   }
   *rows = total;
   return report;

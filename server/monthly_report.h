@@ -13,6 +13,8 @@ namespace denialscope {
 
 // Most worklist rows the report carries.
 inline constexpr int kReportWorklistSize = 100;
+// Payers the payer table shows one by one (most claims first); the rest share one row.
+inline constexpr int kReportPayers = 8;
 
 // The report named `name` (`practices/{npi}/reports/{yyyy-mm}`) as of `as_of_date`
 // (YYYY-MM-DD; empty = today by the context's clock). NOT_FOUND for an unknown practice;
