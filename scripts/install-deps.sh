@@ -12,6 +12,7 @@ PACKAGES=(
   postgresql-15 postgresql-client-15
   clang-14 libclang-rt-14-dev
   python3
+  chromium fonts-dejavu-core zlib1g-dev
 )
 
 missing=()

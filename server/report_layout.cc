@@ -51,6 +51,53 @@ std::string RatioText(const v1::RiskRatio& r) {
   return out;
 }
 
+// "41 (35–48)" days, "not reached" when the curve never gets there.
+std::string QuantileText(const v1::QuantileEstimate& q) {
+  if (!q.has_day()) return "not reached";
+  std::string out = absl::StrCat(q.day());
+  if (q.has_lower() && q.has_upper()) {
+    absl::StrAppend(&out, " (", q.lower(), "\u2013", q.upper(), ")");
+  } else if (q.has_lower()) {
+    absl::StrAppend(&out, " (", q.lower(), "\u2013?)");
+  }
+  if (q.insufficient_data()) absl::StrAppend(&out, " small sample");
+  return out;
+}
+
+std::string SharePaidText(const v1::CohortTimeline& t, int day) {
+  for (const v1::SharePaid& share : t.share_paid()) {
+    if (share.day() == day) return absl::StrFormat("%.1f%%", 100 * share.share());
+  }
+  return "n/a";
+}
+
+std::string PercentOrNa(bool has, double value) {
+  return has ? absl::StrFormat("%.1f%%", 100 * value) : "n/a";
+}
+
+// "12.3% (5/41)"; "n/a (0 adjudicated)" without adjudicated claims.
+std::string PayerRateText(const v1::RateEstimate& r) {
+  if (r.denominator() == 0) return "n/a (0 adjudicated)";
+  return absl::StrFormat("%.1f%% (%d/%d)", 100.0 * static_cast<double>(r.numerator()) /
+                                               static_cast<double>(r.denominator()),
+                         r.numerator(), r.denominator());
+}
+
+// The measure as a manager reads it; the enum name for a measure without a label here.
+std::string MeasureLabel(v1::Measure measure) {
+  switch (measure) {
+    case v1::MEASURE_INITIAL_DENIAL_RATE: return "Initial denial rate (claims)";
+    case v1::MEASURE_FINAL_DENIAL_RATE: return "Final denial rate (claims)";
+    case v1::MEASURE_INITIAL_LINE_DENIAL_RATE: return "Initial denial rate (service lines)";
+    case v1::MEASURE_FINAL_LINE_DENIAL_RATE: return "Final denial rate (service lines)";
+    case v1::MEASURE_PARTIAL_DENIAL_RATE: return "Partial denial rate (initial)";
+    case v1::MEASURE_FINAL_PARTIAL_DENIAL_RATE: return "Partial denial rate (final)";
+    case v1::MEASURE_OVERTURN_RATE: return "Overturn rate (denials later paid)";
+    case v1::MEASURE_CLEAN_CLAIM_RATE: return "Clean-claim rate";
+    default: return v1::Measure_Name(measure);
+  }
+}
+
 std::string GroupName(v1::CohortGroup group) {
   return group == v1::COHORT_GROUP_NONSPECIFIC ? "M54.2" : "Specific cervical";
 }
@@ -137,6 +184,42 @@ ReportChart ReasonsChart(const v1::MonthlyReport& report) {
   return chart;
 }
 
+ReportChart SurvivalChart(const v1::MonthlyReport& report) {
+  const v1::GetPaymentTimelineResponse& timeline = report.timeline();
+  std::string title = "Share of claims still unpaid, by days since service";
+  if (timeline.log_rank().has_p_value()) {
+    absl::StrAppend(&title, " (log-rank p = ",
+                    absl::StrFormat("%.2g", timeline.log_rank().p_value()), ")");
+  }
+  ReportChart chart{"Payment timeline (Kaplan\u2013Meier)", title,
+                    "No claims to follow this month.", {}, {}, true, 1};
+  int last_day = 0;
+  for (const v1::CohortTimeline& t : timeline.cohorts()) {
+    if (t.group() != v1::COHORT_GROUP_NONSPECIFIC && t.group() != v1::COHORT_GROUP_SPECIFIC) {
+      continue;
+    }
+    if (t.claims() == 0 || t.curve().empty()) continue;
+    last_day = std::max(last_day, t.curve(t.curve_size() - 1).day());
+    ChartSeries out{GroupName(t.group()),
+                    t.group() == v1::COHORT_GROUP_NONSPECIFIC ? kNonspecificColor
+                                                              : kSpecificColor,
+                    {}};
+    // S(day) for every day up to the cohort's last observed day: 1 before the first step.
+    double survival = 1;
+    int at = 0;
+    const int end = t.curve(t.curve_size() - 1).day();
+    for (int day = 0; day <= end; ++day) {
+      while (at < t.curve_size() && t.curve(at).day() <= day) survival = t.curve(at++).survival();
+      out.values.push_back(survival);
+    }
+    chart.series.push_back(std::move(out));
+  }
+  if (chart.series.empty()) return chart;
+  for (int day = 0; day <= last_day; ++day) chart.categories.push_back(absl::StrCat(day));
+  for (ChartSeries& series : chart.series) series.values.resize(chart.categories.size());
+  return chart;
+}
+
 std::vector<ReportTable> ReportTables(const v1::MonthlyReport& report) {
   std::vector<ReportTable> tables;
   ReportTable headline{"Headline measures",
@@ -157,12 +240,37 @@ std::vector<ReportTable> ReportTables(const v1::MonthlyReport& report) {
   for (const v1::CohortComparison& c : report.comparison().comparisons()) {
     for (const v1::MeasureComparison& m : c.measures()) {
       comparison.rows.push_back(
-          {c.display_name(), v1::Measure_Name(m.measure()), RateText(m.nonspecific()),
+          {c.display_name(), MeasureLabel(m.measure()), RateText(m.nonspecific()),
            RateText(m.reference()), RatioText(m.risk_ratio()), RatioText(m.adjusted_risk_ratio()),
            m.test().has_p_value() ? absl::StrFormat("%.3g", m.test().p_value()) : "n/a"});
     }
   }
   tables.push_back(std::move(comparison));
+
+  const bool pooled = !report.payers().empty() &&
+                      report.payers(report.payers_size() - 1).payer_id().empty();
+  ReportTable payers{
+      absl::StrCat("Payers (", report.payer_count(), " with neck-pain claims this month",
+                   pooled ? "; the largest by claims, the others pooled in the last row" : "",
+                   ")"),
+      {{"Payer", "M54.2 claims", "Specific claims", "M54.2 initial denial rate",
+        "Specific initial denial rate", "Risk ratio [95% CI]", "M54.2 denied $ share",
+        "Specific denied $ share", "M54.2 paid-to-charge", "Specific paid-to-charge"}}};
+  for (const v1::PayerRow& row : report.payers()) {
+    payers.rows.push_back(
+        {row.payers() > 1 ? absl::StrCat(row.display_name(), " (", row.payers(), ")")
+                          : row.display_name(),
+         absl::StrCat(row.nonspecific_claims()), absl::StrCat(row.specific_claims()),
+         PayerRateText(row.nonspecific_initial_denial()),
+         PayerRateText(row.specific_initial_denial()), RatioText(row.initial_denial_risk_ratio()),
+         PercentOrNa(row.has_nonspecific_initial_denial_dollars(),
+                     row.nonspecific_initial_denial_dollars()),
+         PercentOrNa(row.has_specific_initial_denial_dollars(),
+                     row.specific_initial_denial_dollars()),
+         PercentOrNa(row.has_nonspecific_paid_to_charge(), row.nonspecific_paid_to_charge()),
+         PercentOrNa(row.has_specific_paid_to_charge(), row.specific_paid_to_charge())});
+  }
+  tables.push_back(std::move(payers));
 
   ReportTable trend{"Initial denial rate by month", {{"Month", "Cohort", "Denied", "Adjudicated",
                                                 "Rate"}}};
@@ -191,17 +299,37 @@ std::vector<ReportTable> ReportTables(const v1::MonthlyReport& report) {
   }
   tables.push_back(std::move(reasons));
 
-  ReportTable timeline{"Payment timeline (Kaplan\u2013Meier, unpaid claims censored)",
-                 {{"Cohort", "Claims", "Paid", "Median days", "90th percentile days",
-                   "Open claims", "Open charges"}}};
+  ReportTable timeline{
+      "Payment timeline (Kaplan\u2013Meier; claims still unpaid are censored at the as-of date)",
+      {{"Cohort", "Claims", "Paid", "Median days (95% CI)", "90th percentile days (95% CI)",
+        "Paid by day 30", "Paid by day 45", "Paid by day 60"}}};
+  ReportTable aging{"A/R aging of open claims (days since service)",
+                    {{"Cohort", "Open claims", "Open charges"}}};
+  bool aging_header = false;
   for (const v1::CohortTimeline& t : report.timeline().cohorts()) {
-    timeline.rows.push_back(
-        {t.display_name(), absl::StrCat(t.claims()), absl::StrCat(t.paid()),
-         t.median().has_day() ? absl::StrCat(t.median().day()) : "not reached",
-         t.p90().has_day() ? absl::StrCat(t.p90().day()) : "not reached",
-         absl::StrCat(t.open_claims()), Dollars(static_cast<double>(t.open_charge_cents()))});
+    if (t.claims() == 0) continue;  // a family without claims this month says nothing
+    timeline.rows.push_back({t.display_name(), absl::StrCat(t.claims()), absl::StrCat(t.paid()),
+                             QuantileText(t.median()), QuantileText(t.p90()),
+                             SharePaidText(t, 30), SharePaidText(t, 45), SharePaidText(t, 60)});
+    if (!aging_header) {
+      for (const v1::AgingBucket& bucket : t.aging()) {
+        aging.rows[0].push_back(absl::StrCat(bucket.bucket(), " days"));
+      }
+      aging_header = true;
+    }
+    std::vector<std::string> row = {t.display_name(), absl::StrCat(t.open_claims()),
+                                    Dollars(static_cast<double>(t.open_charge_cents()))};
+    for (const v1::AgingBucket& bucket : t.aging()) {
+      row.push_back(bucket.claims() == 0
+                        ? "\u2013"
+                        : absl::StrCat(bucket.claims(), " \u00b7 ",
+                                       Dollars(static_cast<double>(bucket.charge_cents()))));
+    }
+    row.resize(aging.rows[0].size());
+    aging.rows.push_back(std::move(row));
   }
   tables.push_back(std::move(timeline));
+  tables.push_back(std::move(aging));
 
   ReportTable worklist{"Worklist: M54.2 claims denied for coding or medical necessity",
                  {{"Claim", "Date of service", "Payer", "Procedures", "Diagnoses", "Category",

@@ -45,6 +45,12 @@ ReportChart TrendChart(const denialscope::v1::MonthlyReport& report);
 // when nothing was denied.
 ReportChart ReasonsChart(const denialscope::v1::MonthlyReport& report);
 
+// Kaplan–Meier curves of the two cohorts: categories are the days since service 0, 1, ...,
+// N and each series holds S(day), the share of the cohort's claims not yet paid, up to its
+// last observed day (unset after). Unpaid claims are censored at the as-of date, which the
+// title says. Drawn as steps (StepChartSvg); no categories when neither cohort has claims.
+ReportChart SurvivalChart(const denialscope::v1::MonthlyReport& report);
+
 }  // namespace denialscope
 
 #endif  // DENIALSCOPE_SERVER_REPORT_LAYOUT_H_

@@ -93,6 +93,12 @@ std::string RenderReportHtml(const v1::MonthlyReport& report) {
   for (const std::string& warning : report.warnings()) {
     absl::StrAppend(&out, "<p class=\"warning\">", EscapeXml(warning), "</p>");
   }
+  if (!report.family_findings().empty()) {
+    absl::StrAppend(&out, "<h2>M54.2 against each specific family</h2>");
+    for (const std::string& finding : report.family_findings()) {
+      absl::StrAppend(&out, "<p>", EscapeXml(finding), "</p>");
+    }
+  }
   std::vector<ReportTable> tables = ReportTables(report);
   absl::StrAppend(&out, HtmlTable(tables[0]));
 
@@ -108,6 +114,17 @@ std::string RenderReportHtml(const v1::MonthlyReport& report) {
     absl::StrAppend(&out, BarChartSvg(reasons.title, reasons.categories, reasons.series,
                                       reasons.percent));
   }
+  const ReportChart survival = SurvivalChart(report);
+  absl::StrAppend(&out, "<h2>", EscapeXml(survival.heading), "</h2>");
+  if (survival.categories.empty()) {
+    absl::StrAppend(&out, "<p class=\"empty\">", EscapeXml(survival.empty_text), "</p>");
+  } else {
+    absl::StrAppend(&out, StepChartSvg(survival.title, survival.categories, survival.series),
+                    "<p class=\"sub\">A claim leaves the curve when it is first paid; a claim "
+                    "still unpaid on the as-of date counts as waiting up to that date "
+                    "(censored), not as never paid. The median and 90th percentile are in the "
+                    "payment timeline table below.</p>");
+  }
   for (size_t i = 1; i < tables.size(); ++i) absl::StrAppend(&out, HtmlTable(tables[i]));
   absl::StrAppend(&out, "</body></html>\n");
   return out;
@@ -121,6 +138,9 @@ std::string RenderReportCsv(const v1::MonthlyReport& report) {
   out += CsvRow({"Note", report.data_note()});
   for (const std::string& finding : report.findings()) out += CsvRow({"Finding", finding});
   for (const std::string& warning : report.warnings()) out += CsvRow({"Warning", warning});
+  for (const std::string& finding : report.family_findings()) {
+    out += CsvRow({"Family finding", finding});
+  }
   for (const ReportTable& table : ReportTables(report)) {
     out += "\r\n";
     out += CsvRow({table.title});

@@ -169,4 +169,53 @@ std::string BarChartSvg(const std::string& title, const std::vector<std::string>
   return out;
 }
 
+std::string StepChartSvg(const std::string& title, const std::vector<std::string>& categories,
+                         const std::vector<ChartSeries>& series) {
+  constexpr double kHeight = 300;
+  constexpr double kBottom = 56;
+  constexpr size_t kLabelEvery = 30;
+  const double plot_w = kWidth - kLeft - kRight;
+  const double plot_h = kHeight - kTop - kBottom;
+  const size_t n = categories.size();
+  const double last = n <= 1 ? 1 : static_cast<double>(n - 1);
+  auto x_of = [&](size_t i) { return kLeft + plot_w * static_cast<double>(i) / last; };
+  auto y_of = [&](double v) { return kTop + plot_h * (1 - v); };
+  std::string out = Open(kHeight, title);
+  for (int tick = 0; tick <= 4; ++tick) {
+    const double v = tick / 4.0;
+    absl::StrAppend(&out, "<line x1=\"", Num(kLeft), "\" x2=\"", Num(kWidth - kRight),
+                    "\" y1=\"", Num(y_of(v)), "\" y2=\"", Num(y_of(v)),
+                    "\" class=\"grid\"/><text x=\"", Num(kLeft - 6), "\" y=\"",
+                    Num(y_of(v) + 4), "\" class=\"axis\" text-anchor=\"end\">",
+                    ChartValue(v, true), "</text>");
+  }
+  for (size_t i = 0; i < n; i += kLabelEvery) {
+    absl::StrAppend(&out, "<line x1=\"", Num(x_of(i)), "\" x2=\"", Num(x_of(i)), "\" y1=\"",
+                    Num(kTop), "\" y2=\"", Num(kTop + plot_h), "\" class=\"grid\"/>",
+                    "<text x=\"", Num(x_of(i)), "\" y=\"", Num(kHeight - kBottom + 16),
+                    "\" class=\"axis\" text-anchor=\"middle\">", EscapeXml(categories[i]),
+                    "</text>");
+  }
+  absl::StrAppend(&out, "<text x=\"", Num(kLeft + plot_w / 2), "\" y=\"",
+                  Num(kHeight - kBottom + 32), "\" class=\"axis\" text-anchor=\"middle\">",
+                  "days since service</text>");
+  for (const ChartSeries& s : series) {
+    std::string path;
+    for (size_t i = 0; i < n && i < s.values.size() && s.values[i].has_value(); ++i) {
+      const double y = y_of(*s.values[i]);
+      if (i == 0) {
+        absl::StrAppend(&path, "M", Num(x_of(0)), " ", Num(y));
+      } else {
+        absl::StrAppend(&path, " H", Num(x_of(i)), " V", Num(y));
+      }
+    }
+    if (path.empty()) continue;
+    absl::StrAppend(&out, "<path class=\"step\" fill=\"none\" stroke=\"", s.color,
+                    "\" stroke-width=\"2\" d=\"", path, "\"><title>", EscapeXml(s.name),
+                    "</title></path>");
+  }
+  absl::StrAppend(&out, Legend(series, kHeight - 12), "</svg>");
+  return out;
+}
+
 }  // namespace denialscope

@@ -39,6 +39,13 @@ std::string LineChartSvg(const std::string& title, const std::vector<std::string
 std::string BarChartSvg(const std::string& title, const std::vector<std::string>& categories,
                         const std::vector<ChartSeries>& series, bool percent);
 
+// A step chart of values over consecutive days (`categories` are the day numbers 0..N, as
+// text), y from 0 to 1 shown as percentages: each series is one <path class="step"> that
+// holds its value until the next day's, as a Kaplan–Meier curve is read. Unset values end a
+// series. The x axis is labelled every 30 days.
+std::string StepChartSvg(const std::string& title, const std::vector<std::string>& categories,
+                         const std::vector<ChartSeries>& series);
+
 }  // namespace denialscope
 
 #endif  // DENIALSCOPE_SERVER_SVG_CHART_H_

@@ -21,6 +21,7 @@
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/harness.h"
+#include "tests/e2e/report_demo.h"
 
 namespace denialscope::testing {
 namespace {
@@ -34,90 +35,22 @@ constexpr char kCli[] = DENIALSCOPE_CLI_PATH;
 constexpr char kMonth[] = "2026-03";
 constexpr char kAsOf[] = "2026-07-15";
 
-struct Pulled {
-  grpc::Status status;
-  v1::MonthlyReport report;
-  std::string content_type;
-  std::string bytes;
-  int messages = 0;
-};
-
 class ReportE2eTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    DemoOptions options;
-    options.practices = 1;
-    options.claims_per_practice = 1500;
-    practice_ = new DemoPractice(GenerateDemoData(options).front());
-  }
+  static void SetUpTestSuite() { practice_ = new DemoPractice(MakeReportDemoPractice(1500)); }
   static void TearDownTestSuite() { delete practice_; }
 
   void SetUp() override {
     server_ = E2eServer::Start();
     ASSERT_NE(server_, nullptr);
-    auto admin = v1::AdminService::NewStub(server_->Channel());
-    v1::CreatePracticeRequest create;
-    create.mutable_practice()->set_npi(practice_->npi);
-    create.mutable_practice()->set_display_name(practice_->display_name);
-    v1::Practice created;
-    grpc::ClientContext context;
-    ASSERT_TRUE(admin->CreatePractice(&context, create, &created).ok());
-    auto ingest = v1::IngestService::NewStub(server_->Channel());
-    const std::vector<v1::IngestRecord> records = IngestOrder(*practice_);
-    size_t i = 0;
-    while (i < records.size()) {
-      grpc::ClientContext stream_context;
-      v1::IngestResponse response;
-      if (records[i].has_claim()) {
-        auto writer = ingest->IngestClaims(&stream_context, &response);
-        v1::IngestClaimsRequest batch;
-        batch.set_parent(Parent());
-        for (; i < records.size() && records[i].has_claim(); ++i) {
-          *batch.add_claims() = records[i].claim();
-        }
-        ASSERT_TRUE(writer->Write(batch));
-        writer->WritesDone();
-        ASSERT_TRUE(writer->Finish().ok());
-      } else {
-        auto writer = ingest->IngestRemittances(&stream_context, &response);
-        v1::IngestRemittancesRequest batch;
-        batch.set_parent(Parent());
-        for (; i < records.size() && records[i].has_remittance(); ++i) {
-          *batch.add_remittances() = records[i].remittance();
-        }
-        ASSERT_TRUE(writer->Write(batch));
-        writer->WritesDone();
-        ASSERT_TRUE(writer->Finish().ok());
-      }
-      EXPECT_EQ(response.rejected(), 0);
-    }
+    LoadReportDemoPractice(*server_, *practice_);
   }
 
   static std::string Parent() { return absl::StrCat("practices/", practice_->npi); }
 
   Pulled Pull(const std::string& name, v1::ReportFormat format,
               const std::string& as_of = kAsOf) {
-    auto stub = v1::ReportService::NewStub(server_->Channel());
-    v1::GetMonthlyReportRequest request;
-    request.set_name(name);
-    request.set_format(format);
-    request.set_as_of_date(as_of);
-    grpc::ClientContext context;
-    auto reader = stub->GetMonthlyReport(&context, request);
-    Pulled pulled;
-    v1::GetMonthlyReportResponse message;
-    while (reader->Read(&message)) {
-      if (pulled.messages++ == 0) {
-        EXPECT_TRUE(message.has_report()) << "the first message is the structured report";
-        pulled.report = message.report();
-        pulled.content_type = message.content_type();
-      } else {
-        EXPECT_TRUE(message.has_chunk());
-        pulled.bytes += message.chunk();
-      }
-    }
-    pulled.status = reader->Finish();
-    return pulled;
+    return PullReport(*server_, name, format, as_of);
   }
 
   Pulled PullMonth(v1::ReportFormat format) {
@@ -247,6 +180,64 @@ TEST_F(ReportE2eTest, NumbersAreTheAnalyticsServiceAnswers) {
     sentence = sentence || absl::StrContains(f, "Claims coded M54.2 were denied ");
   }
   EXPECT_TRUE(sentence) << report.findings(0);
+
+  // The payer table: each row is CompareCohorts and GetTrend with the row's payer filter, and
+  // together the rows hold every claim of the month (the demo bills six payers, so no pooling).
+  ASSERT_GT(report.payers_size(), 1);
+  EXPECT_EQ(report.payers_size(), report.payer_count());
+  int64_t claims = 0;
+  for (const v1::PayerRow& row : report.payers()) {
+    SCOPED_TRACE(row.payer_id());
+    EXPECT_EQ(row.payers(), 1);
+    v1::CompareCohortsRequest request = Scope<v1::CompareCohortsRequest>(kMonth, kMonth);
+    request.mutable_filter()->add_payer_ids(row.payer_id());
+    v1::CompareCohortsResponse by_payer;
+    {
+      grpc::ClientContext context;
+      ASSERT_TRUE(stub->CompareCohorts(&context, request, &by_payer).ok());
+    }
+    EXPECT_EQ(row.nonspecific_claims(), by_payer.nonspecific_claims());
+    for (const v1::CohortComparison& c : by_payer.comparisons()) {
+      if (c.reference_group() != v1::COHORT_GROUP_SPECIFIC) continue;
+      EXPECT_EQ(row.specific_claims(), c.reference_claims());
+      for (const v1::MeasureComparison& m : c.measures()) {
+        if (m.measure() != v1::MEASURE_INITIAL_DENIAL_RATE) continue;
+        ExpectSame(row.nonspecific_initial_denial(), m.nonspecific());
+        ExpectSame(row.specific_initial_denial(), m.reference());
+        ExpectSame(row.initial_denial_risk_ratio(), m.risk_ratio());
+      }
+      EXPECT_EQ(row.nonspecific_initial_denial_dollars(), c.excess_initially_denied().rate());
+      EXPECT_EQ(row.specific_initial_denial_dollars(),
+                c.excess_initially_denied().reference_rate());
+    }
+    v1::GetTrendRequest paid_request = Scope<v1::GetTrendRequest>(kMonth, kMonth);
+    *paid_request.mutable_filter() = request.filter();
+    paid_request.set_measure(v1::MEASURE_PAID_TO_CHARGE);
+    v1::GetTrendResponse paid;
+    {
+      grpc::ClientContext context;
+      ASSERT_TRUE(stub->GetTrend(&context, paid_request, &paid).ok());
+    }
+    for (const v1::TrendSeries& series : paid.series()) {
+      if (series.group() == v1::COHORT_GROUP_NONSPECIFIC) {
+        EXPECT_EQ(row.nonspecific_paid_to_charge(), series.points(0).value().value());
+      } else if (series.group() == v1::COHORT_GROUP_SPECIFIC) {
+        EXPECT_EQ(row.specific_paid_to_charge(), series.points(0).value().value());
+      }
+    }
+    claims += row.nonspecific_claims() + row.specific_claims();
+  }
+  int64_t specific_claims = 0;
+  for (const v1::CohortComparison& c : comparison.comparisons()) {
+    if (c.reference_group() == v1::COHORT_GROUP_SPECIFIC) specific_claims = c.reference_claims();
+  }
+  EXPECT_EQ(claims, comparison.nonspecific_claims() + specific_claims);
+  for (int i = 1; i < report.payers_size(); ++i) {
+    EXPECT_GE(report.payers(i - 1).nonspecific_claims() + report.payers(i - 1).specific_claims(),
+              report.payers(i).nonspecific_claims() + report.payers(i).specific_claims());
+  }
+  // The family sentences are there (the demo month has families with and without enough data).
+  EXPECT_FALSE(report.family_findings().empty());
 }
 
 TEST_F(ReportE2eTest, HtmlIsSelfContainedWithCharts) {
@@ -270,8 +261,14 @@ TEST_F(ReportE2eTest, HtmlIsSelfContainedWithCharts) {
     }
     return n;
   };
-  EXPECT_EQ(count("<svg"), 2u);
-  EXPECT_EQ(count("</svg>"), 2u);
+  // Three charts: the trend, the reasons and the payment timeline (two Kaplan-Meier steps).
+  EXPECT_EQ(count("<svg"), 3u);
+  EXPECT_EQ(count("</svg>"), 3u);
+  EXPECT_EQ(count("<path class=\"step\""), 2u);
+  EXPECT_THAT(html, HasSubstr("M54.2 against each specific family"));
+  for (const v1::PayerRow& row : pulled.report.payers()) {
+    EXPECT_THAT(html, HasSubstr(absl::StrCat("<td>", row.display_name(), "</td>")));
+  }
   // One point per month with claims, per cohort (demo data starts 2025-07: 9 of 12 months).
   size_t points = 0;
   for (const v1::TrendSeries& series : pulled.report.denial_trend().series()) {
@@ -335,6 +332,17 @@ std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
   return rows;
 }
 
+// The index of the first one-cell row (a table title) starting with `prefix`; rows.size()
+// when there is none.
+size_t TableTitleRow(const std::vector<std::vector<std::string>>& rows,
+                     const std::string& prefix) {
+  size_t at = 0;
+  while (at < rows.size() && !(rows[at].size() == 1 && absl::StartsWith(rows[at][0], prefix))) {
+    ++at;
+  }
+  return at;
+}
+
 TEST_F(ReportE2eTest, CsvIsExcelFriendlyAndParsesBack) {
   const Pulled pulled = PullMonth(v1::REPORT_FORMAT_CSV);
   ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
@@ -349,11 +357,7 @@ TEST_F(ReportE2eTest, CsvIsExcelFriendlyAndParsesBack) {
   ASSERT_FALSE(rows.empty());
   EXPECT_EQ(rows[0], (std::vector<std::string>{"Report", pulled.report.name()}));
   // The worklist table: its title, header, then one row per claim in order.
-  size_t title = 0;
-  while (title < rows.size() &&
-         !(rows[title].size() == 1 && absl::StartsWith(rows[title][0], "Worklist"))) {
-    ++title;
-  }
+  const size_t title = TableTitleRow(rows, "Worklist");
   ASSERT_LT(title + 1, rows.size());
   EXPECT_EQ(rows[title + 1][0], "Claim");
   const auto& claims = pulled.report.worklist().denied_claims();
@@ -366,13 +370,28 @@ TEST_F(ReportE2eTest, CsvIsExcelFriendlyAndParsesBack) {
     EXPECT_EQ(row[6], claims[i].carc());
   }
   // The headline table is there with its 14 rows.
-  size_t headline = 0;
-  while (headline < rows.size() &&
-         !(rows[headline].size() == 1 && rows[headline][0] == "Headline measures")) {
-    ++headline;
-  }
+  const size_t headline = TableTitleRow(rows, "Headline measures");
   ASSERT_LT(headline + 15, rows.size());
   EXPECT_EQ(rows[headline + 1][0], "Cohort");
+  // The payer table: title, header, one row per payer row of the report, in order, with the
+  // claim counts of the structured report.
+  const size_t payers = TableTitleRow(rows, "Payers (");
+  ASSERT_LT(payers + 1, rows.size());
+  EXPECT_EQ(rows[payers + 1][0], "Payer");
+  const auto& payer_rows = pulled.report.payers();
+  ASSERT_FALSE(payer_rows.empty());
+  ASSERT_GE(rows.size(), payers + 2 + static_cast<size_t>(payer_rows.size()));
+  for (int i = 0; i < payer_rows.size(); ++i) {
+    const std::vector<std::string>& row = rows[payers + 2 + static_cast<size_t>(i)];
+    ASSERT_EQ(row.size(), 10u);
+    EXPECT_EQ(row[0], payer_rows[i].display_name());
+    EXPECT_EQ(row[1], absl::StrCat(payer_rows[i].nonspecific_claims()));
+    EXPECT_EQ(row[2], absl::StrCat(payer_rows[i].specific_claims()));
+  }
+  // The family sentences come right after the findings.
+  size_t family = 0;
+  for (const std::vector<std::string>& row : rows) family += !row.empty() && row[0] == "Family finding";
+  EXPECT_EQ(family, static_cast<size_t>(pulled.report.family_findings_size()));
 }
 
 TEST_F(ReportE2eTest, JsonIsTheProtobufMapping) {
