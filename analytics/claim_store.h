@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "analytics/cohort_report.h"
 #include "analytics/fact_cells.h"
@@ -34,6 +35,19 @@ struct RecordResult {
   std::string field;   // for kRejected: the field at fault
   std::string reason;  // for kRejected: a sentence naming the conflict
 };
+
+// The rejection every store gives a provider-level adjustment whose key (payer, trace
+// number, sequence) already holds different content: a payer does not rewrite a sent
+// remittance, so this is a different file reusing a trace number.
+inline RecordResult ProviderAdjustmentConflict(const ProviderLevelAdjustment& adjustment) {
+  RecordResult result;
+  result.outcome = RecordOutcome::kRejected;
+  result.field = "trace_number";
+  result.reason = absl::StrCat("payer ", adjustment.payer_id, " trace ", adjustment.trace_number,
+                               " PLB pair ", adjustment.sequence,
+                               " is stored with different content");
+  return result;
+}
 
 // One page of practices ordered by NPI.
 struct PracticePage {
@@ -82,6 +96,18 @@ class ClaimStore {
       const Practice& practice, absl::Span<const Claim> claims) = 0;
   virtual absl::StatusOr<std::vector<RecordResult>> IngestRemittances(
       const Practice& practice, absl::Span<const RemittanceEvent> events) = 0;
+
+  // Stores provider-level adjustments (835 PLB pairs) in one transaction, one result per
+  // record in order: accepted when new; duplicate when the same content is stored under its
+  // key (payer_id, trace_number, sequence), a repeat within the batch included; rejected
+  // naming the key when different content is stored under it. Claims, events and their facts
+  // are never touched: the money belongs to the provider, not to any claim.
+  virtual absl::StatusOr<std::vector<RecordResult>> IngestProviderAdjustments(
+      const Practice& practice, absl::Span<const ProviderLevelAdjustment> adjustments) = 0;
+  // Every stored provider-level adjustment of the practice, ordered by payer_id,
+  // trace_number and sequence.
+  virtual absl::StatusOr<std::vector<ProviderLevelAdjustment>> ListProviderAdjustments(
+      const Practice& practice) = 0;
 
   // Active (not voided) claims whose date of service falls in the query's range, each with
   // every stored event that joins to it, events in no particular order.

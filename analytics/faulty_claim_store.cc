@@ -78,6 +78,19 @@ absl::StatusOr<std::vector<RecordResult>> FaultyClaimStore::IngestRemittances(
       Method::kIngestRemittances, [&] { return inner_->IngestRemittances(practice, events); });
 }
 
+absl::StatusOr<std::vector<RecordResult>> FaultyClaimStore::IngestProviderAdjustments(
+    const Practice& practice, absl::Span<const ProviderLevelAdjustment> adjustments) {
+  return Run<std::vector<RecordResult>>(Method::kIngestProviderAdjustments, [&] {
+    return inner_->IngestProviderAdjustments(practice, adjustments);
+  });
+}
+
+absl::StatusOr<std::vector<ProviderLevelAdjustment>> FaultyClaimStore::ListProviderAdjustments(
+    const Practice& practice) {
+  return Run<std::vector<ProviderLevelAdjustment>>(
+      Method::kListProviderAdjustments, [&] { return inner_->ListProviderAdjustments(practice); });
+}
+
 absl::StatusOr<std::vector<ClaimHistory>> FaultyClaimStore::LoadClaims(
     const Practice& practice, const ClaimQuery& query) {
   return Run<std::vector<ClaimHistory>>(Method::kLoadClaims,

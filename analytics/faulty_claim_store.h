@@ -32,6 +32,8 @@ class FaultyClaimStore : public ClaimStore {
     kLoadFacts,
     kListDeniedFacts,
     kRebuildFacts,
+    kIngestProviderAdjustments,
+    kListProviderAdjustments,
   };
   enum class Timing {
     kBefore,  // fail without calling the wrapped store
@@ -63,6 +65,11 @@ class FaultyClaimStore : public ClaimStore {
       const Practice& practice, absl::Span<const Claim> claims) override;
   absl::StatusOr<std::vector<RecordResult>> IngestRemittances(
       const Practice& practice, absl::Span<const RemittanceEvent> events) override;
+  absl::StatusOr<std::vector<RecordResult>> IngestProviderAdjustments(
+      const Practice& practice,
+      absl::Span<const ProviderLevelAdjustment> adjustments) override;
+  absl::StatusOr<std::vector<ProviderLevelAdjustment>> ListProviderAdjustments(
+      const Practice& practice) override;
   absl::StatusOr<std::vector<ClaimHistory>> LoadClaims(const Practice& practice,
                                                        const ClaimQuery& query) override;
   absl::StatusOr<std::optional<FactCells>> LoadFactCells(const Practice& practice,
@@ -95,7 +102,7 @@ class FaultyClaimStore : public ClaimStore {
   ClaimStore* const inner_;
   mutable absl::Mutex mutex_;
   std::vector<Rule> rules_ ABSL_GUARDED_BY(mutex_);
-  std::array<int, 11> calls_ ABSL_GUARDED_BY(mutex_) = {};  // indexed by Method
+  std::array<int, 13> calls_ ABSL_GUARDED_BY(mutex_) = {};  // indexed by Method
   int injected_failures_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 

@@ -160,6 +160,40 @@ absl::StatusOr<std::vector<RecordResult>> MemoryClaimStore::IngestRemittances(
   return results;
 }
 
+absl::StatusOr<std::vector<RecordResult>> MemoryClaimStore::IngestProviderAdjustments(
+    const Practice& practice, absl::Span<const ProviderLevelAdjustment> adjustments) {
+  absl::MutexLock lock(&mutex_);
+  if (absl::Status status = CheckPractice(practice); !status.ok()) return status;
+  std::vector<RecordResult> results;
+  results.reserve(adjustments.size());
+  for (const ProviderLevelAdjustment& adjustment : adjustments) {
+    const AdjustmentKey key{practice.practice_id, adjustment.payer_id, adjustment.trace_number,
+                            adjustment.sequence};
+    std::string content_key = ProviderAdjustmentContentKey(adjustment);
+    auto [it, inserted] = adjustments_.try_emplace(key, adjustment, content_key);
+    RecordResult result;
+    if (!inserted && it->second.second == content_key) {
+      result.outcome = RecordOutcome::kDuplicate;
+    } else if (!inserted) {
+      result = ProviderAdjustmentConflict(adjustment);
+    }
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
+absl::StatusOr<std::vector<ProviderLevelAdjustment>> MemoryClaimStore::ListProviderAdjustments(
+    const Practice& practice) {
+  absl::ReaderMutexLock lock(&mutex_);
+  if (absl::Status status = CheckPractice(practice); !status.ok()) return status;
+  std::vector<ProviderLevelAdjustment> out;
+  for (auto it = adjustments_.lower_bound({practice.practice_id, "", "", 0});
+       it != adjustments_.end() && std::get<0>(it->first) == practice.practice_id; ++it) {
+    out.push_back(it->second.first);
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<ClaimHistory>> MemoryClaimStore::LoadClaims(
     const Practice& practice, const ClaimQuery& query) {
   absl::ReaderMutexLock lock(&mutex_);

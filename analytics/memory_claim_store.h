@@ -55,6 +55,11 @@ class MemoryClaimStore : public ClaimStore {
   absl::StatusOr<std::vector<RecordResult>> IngestRemittances(
       const Practice& practice, absl::Span<const RemittanceEvent> events) override;
 
+  absl::StatusOr<std::vector<RecordResult>> IngestProviderAdjustments(
+      const Practice& practice,
+      absl::Span<const ProviderLevelAdjustment> adjustments) override;
+  absl::StatusOr<std::vector<ProviderLevelAdjustment>> ListProviderAdjustments(
+      const Practice& practice) override;
   absl::StatusOr<std::vector<ClaimHistory>> LoadClaims(const Practice& practice,
                                                        const ClaimQuery& query) override;
   absl::StatusOr<std::optional<FactCells>> LoadFactCells(const Practice& practice,
@@ -96,6 +101,10 @@ class MemoryClaimStore : public ClaimStore {
   std::map<ClaimKey, StoredClaim> claims_ ABSL_GUARDED_BY(mutex_);
   // Every event by the claim it joins to, whether or not that claim is stored.
   std::map<ClaimKey, std::vector<RemittanceEvent>> events_ ABSL_GUARDED_BY(mutex_);
+  // (practice_id, payer_id, trace_number, sequence) -> the adjustment and its content key.
+  using AdjustmentKey = std::tuple<int64_t, std::string, std::string, int>;
+  std::map<AdjustmentKey, std::pair<ProviderLevelAdjustment, std::string>> adjustments_
+      ABSL_GUARDED_BY(mutex_);
   // (practice_id, RemittanceContentKey) of every stored event.
   std::set<std::pair<int64_t, std::string>> event_keys_ ABSL_GUARDED_BY(mutex_);
 };

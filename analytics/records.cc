@@ -159,4 +159,20 @@ std::string RemittanceContentKey(const RemittanceEvent& event) {
   return w.Take();
 }
 
+std::string ProviderAdjustmentContentKey(const ProviderLevelAdjustment& adjustment) {
+  KeyWriter w;
+  w.Str("provider_adjustment.v1");
+  w.Str(adjustment.payer_id);
+  w.Str(adjustment.payer_name);
+  w.Str(adjustment.trace_number);
+  w.Int(adjustment.sequence);
+  w.Str(adjustment.provider_id);
+  w.Date(adjustment.fiscal_period_date);
+  w.Str(adjustment.reason_code);
+  w.Str(adjustment.reference);
+  w.Int(adjustment.amount_cents);
+  w.Date(adjustment.payment_date);
+  return w.Take();
+}
+
 }  // namespace denialscope

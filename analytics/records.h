@@ -124,6 +124,24 @@ struct ClaimHistory {
   std::vector<std::string> first_diagnoses = {};
 };
 
+// One reason/amount pair of an 835 PLB segment: money the payer moved at the provider level
+// (interest L6, forward balance FB, recoupment WO, ...), not owed to any one claim. Stored
+// apart from claims and never spread over them, so claim payments and denial measures do not
+// see it. Its natural key within a practice is (payer_id, trace_number, sequence): the same
+// remittance imported again names the same pairs.
+struct ProviderLevelAdjustment {
+  std::string payer_id;
+  std::string payer_name;
+  std::string trace_number;               // TRN02 of the remittance
+  int sequence = 0;                       // 1-based pair number among the set's PLB pairs
+  std::string provider_id;                // PLB01 (NPI or tax id, as sent)
+  std::optional<Day> fiscal_period_date;  // PLB02
+  std::string reason_code;                // PLB03-1, e.g. "WO", "L6", "FB"
+  std::string reference;                  // PLB03-2
+  Cents amount_cents = 0;                 // PLB04: positive reduces the payment
+  std::optional<Day> payment_date;        // BPR16
+};
+
 // "CO" -> kCO etc.; nullopt for anything else.
 std::optional<GroupCode> ParseGroupCode(std::string_view text);
 std::string_view GroupCodeName(GroupCode group);
@@ -134,6 +152,7 @@ std::string_view GroupCodeName(GroupCode group);
 // Stable within one build; hash it for storage, do not parse it.
 std::string ClaimContentKey(const Claim& claim);
 std::string RemittanceContentKey(const RemittanceEvent& event);
+std::string ProviderAdjustmentContentKey(const ProviderLevelAdjustment& adjustment);
 
 }  // namespace denialscope
 

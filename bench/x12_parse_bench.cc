@@ -56,7 +56,7 @@ class CountingSink : public RecordSink {
     ++records;
   }
   void OnProviderAdjustment(ProviderAdjustment adjustment) override {
-    checksum += adjustment.amount_cents;
+    checksum += adjustment.adjustment.amount_cents;
   }
   void OnRejected(RejectedRecord) override { ++rejected; }
   int64_t checksum = 0;

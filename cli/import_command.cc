@@ -200,6 +200,13 @@ int RunImport(const Args& args, const std::shared_ptr<grpc::Channel>& channel,
         response.content_sha256().substr(0, 16), response.claims(), response.claim_lines(),
         response.remittance_events(), response.provider_adjustments(), response.accepted(),
         response.duplicate(), response.rejected(), response.unmatched(), response.batches());
+    if (response.provider_adjustments() > 0) {
+      out << absl::StrFormat(
+          "  provider adjustments (kept at provider level): stored %d, duplicate %d, "
+          "rejected %d\n",
+          response.provider_adjustments_stored(), response.provider_adjustments_duplicate(),
+          response.provider_adjustments_rejected());
+    }
     if (response.problem_count() > 0) {
       out << absl::StrFormat("  %d problems%s:\n", response.problem_count(),
                              response.problem_count() > response.problems_size()
@@ -213,7 +220,7 @@ int RunImport(const Args& args, const std::shared_ptr<grpc::Channel>& channel,
                                p.reason());
       }
     }
-    failed |= response.rejected() > 0;
+    failed |= response.rejected() > 0 || response.provider_adjustments_rejected() > 0;
   }
   return failed ? kExitFailure : kExitOk;
 }

@@ -50,21 +50,12 @@ struct ParsedRemittance {
   Position position;  // of the CLP segment
 };
 
-// One adjustment pair of a PLB segment: money the payer moved at the provider level (interest,
-// recoupment of an earlier overpayment, withholding), not attributable to one claim line.
-// Kept apart from claims so a recoupment never looks like a claim denial.
+// One adjustment pair of a PLB segment (analytics/records.h says what it is), with the few
+// facts the file adds: the payee the remittance names and where the pair was read.
 struct ProviderAdjustment {
-  std::string provider_id;                 // PLB01 (NPI or tax id, as sent)
-  std::optional<Day> fiscal_period_date;   // PLB02
-  std::string reason_code;                 // PLB03-1, e.g. "WO", "L6", "CV", "FB"
-  std::string reference;                   // PLB03-2
-  Cents amount_cents = 0;                  // PLB04: positive reduces the payment
-  std::string payer_id;
-  std::string payer_name;
-  std::string payee_npi;
-  std::string trace_number;                // TRN02
-  std::optional<Day> payment_date;         // BPR16
-  Position position;                       // of the PLB segment
+  ProviderLevelAdjustment adjustment;
+  std::string payee_npi;  // N1*PE N104 when N103 = XX: the practice
+  Position position;      // of the PLB segment
 };
 
 enum class RecordKind { kClaim, kRemittance, kProviderAdjustment };

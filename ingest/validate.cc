@@ -204,4 +204,18 @@ std::vector<FieldError> ValidateRemittance(const RemittanceEvent& event) {
   return errors.Take();
 }
 
+std::vector<FieldError> ValidateProviderAdjustment(const ProviderLevelAdjustment& adjustment) {
+  Errors errors;
+  CheckRequiredId("payer_id", adjustment.payer_id, kMaxPayerIdLength, errors);
+  if (adjustment.trace_number.empty()) {
+    errors.Add("trace_number", "is required (TRN02): it keys a PLB adjustment in storage");
+  }
+  if (adjustment.provider_id.empty()) errors.Add("provider_id", "is required (PLB01)");
+  if (adjustment.reason_code.empty()) errors.Add("reason_code", "is required (PLB03-1)");
+  if (adjustment.sequence <= 0) {
+    errors.Add("sequence", absl::StrCat("is ", adjustment.sequence, "; must be at least 1"));
+  }
+  return errors.Take();
+}
+
 }  // namespace denialscope

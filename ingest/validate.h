@@ -34,6 +34,10 @@ std::vector<FieldError> ValidateClaim(const Claim& claim, const std::string& pra
 // on reversals), lines with a procedure code.
 std::vector<FieldError> ValidateRemittance(const RemittanceEvent& event);
 
+// Checks a provider-level adjustment (PLB pair): payer_id and trace_number (its storage key,
+// TRN02) present, provider_id and reason_code present, sequence positive.
+std::vector<FieldError> ValidateProviderAdjustment(const ProviderLevelAdjustment& adjustment);
+
 }  // namespace denialscope
 
 #endif  // DENIALSCOPE_INGEST_VALIDATE_H_

@@ -39,6 +39,7 @@ void X12RemittanceParser::BeginTransactionSet(const X12TransactionSet& set) {
   production_date_.reset();
   trace_number_.clear();
   trace_originator_.clear();
+  plb_pairs_ = 0;
   payer_name_.clear();
   payer_n1_id_.clear();
   payer_ref_2u_.clear();
@@ -369,20 +370,21 @@ void X12RemittanceParser::OnPlb(const X12Segment& segment) {
   FinishEvent();
   area_ = Area::kDetail;
   ProviderAdjustment base;
-  base.provider_id = std::string(Element(segment, 1));
-  base.payer_id = PayerId();
-  base.payer_name = payer_name_;
+  ProviderLevelAdjustment& fields = base.adjustment;
+  fields.provider_id = std::string(Element(segment, 1));
+  fields.payer_id = PayerId();
+  fields.payer_name = payer_name_;
+  fields.trace_number = trace_number_;
+  fields.payment_date = payment_date_;
   base.payee_npi = payee_npi_;
-  base.trace_number = trace_number_;
-  base.payment_date = payment_date_;
   base.position = segment.position();
   // A problem with PLB01/PLB02 rejects every pair of the segment.
   std::optional<Problem> segment_error = header_error_;
-  if (base.provider_id.empty()) {
+  if (fields.provider_id.empty()) {
     segment_error = Report(segment, Severity::kError, "PLB01", "provider identifier is required");
   }
   if (absl::StatusOr<Day> day = ParseDate8(Element(segment, 2)); day.ok()) {
-    base.fiscal_period_date = *day;
+    fields.fiscal_period_date = *day;
   } else {
     segment_error = Report(segment, Severity::kError, "PLB02",
                            absl::StrCat("fiscal period date ", day.status().message()));
@@ -391,15 +393,18 @@ void X12RemittanceParser::OnPlb(const X12Segment& segment) {
     const int id_index = 3 + 2 * k;
     if (Element(segment, id_index).empty() && Element(segment, id_index + 1).empty()) continue;
     ProviderAdjustment adjustment = base;
-    adjustment.reason_code = std::string(Component(segment, id_index, 1));
-    adjustment.reference = std::string(Component(segment, id_index, 2));
+    // Numbered whether or not the pair is readable, so a pair keeps its number (its key in
+    // storage) when another pair of the set is fixed and the file imported again.
+    adjustment.adjustment.sequence = ++plb_pairs_;
+    adjustment.adjustment.reason_code = std::string(Component(segment, id_index, 1));
+    adjustment.adjustment.reference = std::string(Component(segment, id_index, 2));
     std::optional<Problem> error = segment_error;
-    if (adjustment.reason_code.empty()) {
+    if (adjustment.adjustment.reason_code.empty()) {
       error = Report(segment, Severity::kError, ElementName("PLB", id_index, 1),
                      "adjustment reason code is required");
     }
     if (absl::StatusOr<Cents> cents = ParseCents(Element(segment, id_index + 1)); cents.ok()) {
-      adjustment.amount_cents = *cents;
+      adjustment.adjustment.amount_cents = *cents;
     } else {
       error = Report(segment, Severity::kError, ElementName("PLB", id_index + 1),
                      absl::StrCat("adjustment amount ", cents.status().message()));

@@ -74,6 +74,7 @@ class X12RemittanceParser : public X12Handler {
   std::string payer_n1_id_;
   std::string payer_ref_2u_;
   std::string payee_npi_;
+  int plb_pairs_ = 0;  // PLB pairs read in this set: the next pair's sequence number
   // The event being read (loop 2100) and its current line (loop 2110).
   bool in_event_ = false;
   ParsedRemittance event_;

@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "google/protobuf/util/json_util.h"
 #include "ingest/validate.h"
 #include "server/api_convert.h"
@@ -216,16 +217,16 @@ void FileImport::OnClaim(ParsedClaim parsed) {
   claim_positions_.push_back(parsed.position);
 }
 
+std::vector<FieldError> FileImport::PayeeErrors(const std::string& payee_npi) const {
+  if (payee_npi.empty() || payee_npi == practice_.npi) return {};
+  return {{"payee_npi", absl::StrCat("payee NPI ", payee_npi,
+                                     " (N1*PE) is not this practice's NPI ", practice_.npi)}};
+}
+
 void FileImport::OnRemittance(ParsedRemittance parsed) {
   ++remittances_read_;
-  std::vector<FieldError> errors;
-  if (!parsed.payee_npi.empty() && parsed.payee_npi != practice_.npi) {
-    errors.push_back({"payee_npi", absl::StrCat("payee NPI ", parsed.payee_npi,
-                                                " (N1*PE) is not this practice's NPI ",
-                                                practice_.npi)});
-  } else {
-    errors = ValidateRemittance(parsed.event);
-  }
+  std::vector<FieldError> errors = PayeeErrors(parsed.payee_npi);
+  if (errors.empty()) errors = ValidateRemittance(parsed.event);
   if (!errors.empty()) {
     ++rejected_;
     AddValidationProblems(parsed.position, "CLP", parsed.event.claim_id, errors);
@@ -235,7 +236,18 @@ void FileImport::OnRemittance(ParsedRemittance parsed) {
   remittance_positions_.push_back(parsed.position);
 }
 
-void FileImport::OnProviderAdjustment(ProviderAdjustment) { ++provider_adjustments_; }
+void FileImport::OnProviderAdjustment(ProviderAdjustment parsed) {
+  ++provider_adjustments_;
+  std::vector<FieldError> errors = PayeeErrors(parsed.payee_npi);
+  if (errors.empty()) errors = ValidateProviderAdjustment(parsed.adjustment);
+  if (!errors.empty()) {
+    ++adjustments_rejected_;
+    AddValidationProblems(parsed.position, "PLB", "", errors);
+    return;
+  }
+  adjustments_.push_back(std::move(parsed.adjustment));
+  adjustment_positions_.push_back(parsed.position);
+}
 
 void FileImport::OnRejected(RejectedRecord rejected) {
   // The reader logged the problem itself; here it only counts.
@@ -249,6 +261,8 @@ void FileImport::OnRejected(RejectedRecord rejected) {
       ++rejected_;
       break;
     case RecordKind::kProviderAdjustment:
+      ++provider_adjustments_;
+      ++adjustments_rejected_;
       break;
   }
 }
@@ -260,6 +274,14 @@ void FileImport::AddValidationProblems(const Position& position, absl::string_vi
     problems_.Add(
         {Severity::kError, position, std::string(segment_id), e.field, claim_id, e.reason});
   }
+}
+
+absl::Status FileImport::StoppedError(const absl::Status& cause) const {
+  return absl::Status(cause.code(),
+                      absl::StrCat("stopped after ", accepted_ + duplicate_,
+                                   " records were stored; import the file again to finish "
+                                   "(stored records then count as duplicates): ",
+                                   cause.message()));
 }
 
 absl::Status FileImport::StoreBatches(bool all) {
@@ -291,13 +313,7 @@ absl::Status FileImport::StoreBatches(bool all) {
     std::vector<Position> positions(claim_positions_.begin(), claim_positions_.begin() + n);
     absl::StatusOr<std::vector<RecordResult>> results =
         context_.store->IngestClaims(practice_, batch);
-    if (!results.ok()) {
-      return absl::Status(results.status().code(),
-                          absl::StrCat("stopped after ", accepted_ + duplicate_,
-                                       " records were stored; import the file again to finish "
-                                       "(stored records then count as duplicates): ",
-                                       results.status().message()));
-    }
+    if (!results.ok()) return StoppedError(results.status());
     ++batches_;
     tally(*results, positions, batch, x12_ ? "CLM" : "");
     claims_.erase(claims_.begin(), claims_.begin() + n);
@@ -311,18 +327,39 @@ absl::Status FileImport::StoreBatches(bool all) {
                                     remittance_positions_.begin() + n);
     absl::StatusOr<std::vector<RecordResult>> results =
         context_.store->IngestRemittances(practice_, batch);
-    if (!results.ok()) {
-      return absl::Status(results.status().code(),
-                          absl::StrCat("stopped after ", accepted_ + duplicate_,
-                                       " records were stored; import the file again to finish "
-                                       "(stored records then count as duplicates): ",
-                                       results.status().message()));
-    }
+    if (!results.ok()) return StoppedError(results.status());
     ++batches_;
     tally(*results, positions, batch, x12_ ? "CLP" : "");
     remittances_.erase(remittances_.begin(), remittances_.begin() + n);
     remittance_positions_.erase(remittance_positions_.begin(),
                                 remittance_positions_.begin() + n);
+  }
+  // Provider-level adjustments: few per file, stored apart from claims and never joined.
+  while (adjustments_.size() >= kImportBatchSize || (all && !adjustments_.empty())) {
+    const size_t n = std::min(adjustments_.size(), kImportBatchSize);
+    absl::StatusOr<std::vector<RecordResult>> results = context_.store->IngestProviderAdjustments(
+        practice_, absl::MakeConstSpan(adjustments_.data(), n));
+    if (!results.ok()) return StoppedError(results.status());
+    ++batches_;
+    for (size_t i = 0; i < results->size(); ++i) {
+      const RecordResult& result = (*results)[i];
+      switch (result.outcome) {
+        case RecordOutcome::kAccepted:
+          ++adjustments_stored_;
+          break;
+        case RecordOutcome::kDuplicate:
+          ++adjustments_duplicate_;
+          break;
+        case RecordOutcome::kRejected:
+          ++adjustments_rejected_;
+          problems_.Add({Severity::kError, adjustment_positions_[i], "PLB", result.field, "",
+                         result.reason});
+          break;
+      }
+    }
+    adjustments_.erase(adjustments_.begin(), adjustments_.begin() + n);
+    adjustment_positions_.erase(adjustment_positions_.begin(),
+                                adjustment_positions_.begin() + n);
   }
   return absl::OkStatus();
 }
@@ -348,6 +385,9 @@ void FileImport::FillResponse(v1::ImportFileResponse* response) const {
   response->set_rejected(rejected_);
   response->set_unmatched(unmatched_);
   response->set_batches(batches_);
+  response->set_provider_adjustments_stored(adjustments_stored_);
+  response->set_provider_adjustments_duplicate(adjustments_duplicate_);
+  response->set_provider_adjustments_rejected(adjustments_rejected_);
 
   // The reader's problems and ours, merged in file order.
   std::vector<const Problem*> all;

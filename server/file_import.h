@@ -60,6 +60,10 @@ class FileImport : private RecordSink {
   void AddValidationProblems(const Position& position, absl::string_view segment_id,
                              const std::string& claim_id, const std::vector<FieldError>& errors);
   absl::Status StoreBatches(bool all);
+  // An 835's N1*PE payee, when named, must be this practice: empty when it is.
+  std::vector<FieldError> PayeeErrors(const std::string& payee_npi) const;
+  // A store failure, restated with how much of the file is stored.
+  absl::Status StoppedError(const absl::Status& cause) const;
 
   const ServiceContext context_;
   const Practice practice_;
@@ -80,6 +84,8 @@ class FileImport : private RecordSink {
   std::vector<Position> claim_positions_;
   std::vector<RemittanceEvent> remittances_;
   std::vector<Position> remittance_positions_;
+  std::vector<ProviderLevelAdjustment> adjustments_;
+  std::vector<Position> adjustment_positions_;
 
   ProblemLog problems_;  // problems found here (validation, storage, JSONL)
   EVP_MD_CTX* sha256_;
@@ -87,7 +93,10 @@ class FileImport : private RecordSink {
   int64_t claims_read_ = 0;
   int64_t claim_lines_read_ = 0;
   int64_t remittances_read_ = 0;
-  int64_t provider_adjustments_ = 0;
+  int64_t provider_adjustments_ = 0;  // PLB pairs read, rejected ones included
+  int64_t adjustments_stored_ = 0;
+  int64_t adjustments_duplicate_ = 0;
+  int64_t adjustments_rejected_ = 0;
   int64_t accepted_ = 0;
   int64_t duplicate_ = 0;
   int64_t rejected_ = 0;  // by validation, by the store, or unreadable in the file

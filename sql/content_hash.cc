@@ -25,4 +25,8 @@ std::string RemittanceContentHash(const RemittanceEvent& event) {
   return Sha256Hex(RemittanceContentKey(event));
 }
 
+std::string ProviderAdjustmentContentHash(const ProviderLevelAdjustment& adjustment) {
+  return Sha256Hex(ProviderAdjustmentContentKey(adjustment));
+}
+
 }  // namespace denialscope

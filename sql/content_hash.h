@@ -16,6 +16,10 @@ std::string ClaimContentHash(const Claim& claim);
 // SHA-256 of RemittanceContentKey: the event's identity (event_id) in storage.
 std::string RemittanceContentHash(const RemittanceEvent& event);
 
+// SHA-256 of ProviderAdjustmentContentKey: tells a re-imported PLB pair from a different one
+// stored under the same key.
+std::string ProviderAdjustmentContentHash(const ProviderLevelAdjustment& adjustment);
+
 }  // namespace denialscope
 
 #endif  // DENIALSCOPE_SQL_CONTENT_HASH_H_

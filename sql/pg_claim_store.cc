@@ -19,7 +19,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -301,6 +303,11 @@ class PgClaimStore : public ClaimStore {
       const Practice& practice, absl::Span<const Claim> claims) override;
   absl::StatusOr<std::vector<RecordResult>> IngestRemittances(
       const Practice& practice, absl::Span<const RemittanceEvent> events) override;
+  absl::StatusOr<std::vector<RecordResult>> IngestProviderAdjustments(
+      const Practice& practice,
+      absl::Span<const ProviderLevelAdjustment> adjustments) override;
+  absl::StatusOr<std::vector<ProviderLevelAdjustment>> ListProviderAdjustments(
+      const Practice& practice) override;
   absl::StatusOr<std::vector<ClaimHistory>> LoadClaims(const Practice& practice,
                                                        const ClaimQuery& query) override;
   absl::StatusOr<std::optional<FactCells>> LoadFactCells(const Practice& practice,
@@ -589,6 +596,121 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestRemittancesTx(
   DS_RETURN_IF_ERROR(
       pg::UpdateReportFacts(tx, practice_id, matched_keys, histories.claims, measures_));
   return results;
+}
+
+absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestProviderAdjustments(
+    const Practice& practice, absl::Span<const ProviderLevelAdjustment> adjustments) {
+  if (adjustments.empty()) return std::vector<RecordResult>();
+  using AdjustmentKey = std::tuple<std::string, std::string, int64_t>;
+  std::vector<std::string> hashes;
+  hashes.reserve(adjustments.size());
+  for (const ProviderLevelAdjustment& a : adjustments) {
+    hashes.push_back(ProviderAdjustmentContentHash(a));
+  }
+  std::vector<RecordResult> results;
+  absl::Status status = Run("ingesting provider adjustments", [&](pqxx::connection& c)
+                                                                   -> absl::Status {
+    pqxx::work tx(c);
+    const int64_t practice_id = practice.practice_id;
+    DS_RETURN_IF_ERROR(CheckPractice(tx, practice));
+    std::map<std::string, std::string> payer_names;
+    PgArray key_payers, key_traces, key_sequences;
+    for (const ProviderLevelAdjustment& a : adjustments) {
+      NotePayer(payer_names, a.payer_id, a.payer_name);
+      key_payers.AddText(a.payer_id);
+      key_traces.AddText(a.trace_number);
+      key_sequences.AddInt(a.sequence);
+    }
+    UpsertPayers(tx, practice_id, payer_names);
+    // The content stored under each key, then the batch's own keys as they are decided.
+    std::map<AdjustmentKey, std::string> stored;
+    for (const pqxx::row& row :
+         tx.exec_params(q::kSelectProviderAdjustmentHashes, practice_id, key_payers.Literal(),
+                        key_traces.Literal(), key_sequences.Literal())) {
+      DS_ASSIGN_OR_RETURN(int64_t sequence, ParseInt(row[2]));
+      stored[{row[0].c_str(), row[1].c_str(), sequence}] = row[3].c_str();
+    }
+    std::vector<RecordResult> decided(adjustments.size());
+    std::vector<size_t> fresh;
+    for (size_t i = 0; i < adjustments.size(); ++i) {
+      const ProviderLevelAdjustment& a = adjustments[i];
+      auto [it, inserted] = stored.try_emplace({a.payer_id, a.trace_number, a.sequence}, hashes[i]);
+      if (inserted) {
+        fresh.push_back(i);
+      } else if (it->second == hashes[i]) {
+        decided[i].outcome = RecordOutcome::kDuplicate;
+      } else {
+        decided[i] = ProviderAdjustmentConflict(a);
+      }
+    }
+    if (!fresh.empty()) {
+      PgArray payer_ids, payer_name_col, traces, sequences, content_hashes, providers, periods,
+          reasons, references, amounts, payment_dates;
+      for (size_t i : fresh) {
+        const ProviderLevelAdjustment& a = adjustments[i];
+        payer_ids.AddText(a.payer_id);
+        payer_name_col.AddText(a.payer_name);
+        traces.AddText(a.trace_number);
+        sequences.AddInt(a.sequence);
+        content_hashes.AddText(hashes[i]);
+        providers.AddText(a.provider_id);
+        periods.AddOptionalDate(a.fiscal_period_date);
+        reasons.AddText(a.reason_code);
+        references.AddText(a.reference);
+        amounts.AddInt(a.amount_cents);
+        payment_dates.AddOptionalDate(a.payment_date);
+      }
+      pqxx::result inserted = tx.exec_params(
+          q::kInsertProviderAdjustments, practice_id, payer_ids.Literal(),
+          payer_name_col.Literal(), traces.Literal(), sequences.Literal(),
+          content_hashes.Literal(), providers.Literal(), periods.Literal(), reasons.Literal(),
+          references.Literal(), amounts.Literal(), payment_dates.Literal());
+      // A key a concurrent import stored first was not inserted here: count it a duplicate
+      // (the same file imported twice at once is the only way to get there).
+      std::set<AdjustmentKey> written;
+      for (const pqxx::row& row : inserted) {
+        DS_ASSIGN_OR_RETURN(int64_t sequence, ParseInt(row[2]));
+        written.emplace(row[0].c_str(), row[1].c_str(), sequence);
+      }
+      for (size_t i : fresh) {
+        const ProviderLevelAdjustment& a = adjustments[i];
+        if (!written.contains({a.payer_id, a.trace_number, a.sequence})) {
+          decided[i].outcome = RecordOutcome::kDuplicate;
+        }
+      }
+    }
+    tx.commit();
+    results = std::move(decided);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return results;
+}
+
+absl::StatusOr<std::vector<ProviderLevelAdjustment>> PgClaimStore::ListProviderAdjustments(
+    const Practice& practice) {
+  return ReadSnapshot<std::vector<ProviderLevelAdjustment>>(
+      "listing provider adjustments", practice,
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::vector<ProviderLevelAdjustment>> {
+        std::vector<ProviderLevelAdjustment> out;
+        for (const pqxx::row& row :
+             tx.exec_params(q::kListProviderAdjustments, practice.practice_id)) {
+          ProviderLevelAdjustment a;
+          a.payer_id = row[0].c_str();
+          a.payer_name = row[1].c_str();
+          a.trace_number = row[2].c_str();
+          DS_ASSIGN_OR_RETURN(int64_t sequence, ParseInt(row[3]));
+          a.sequence = static_cast<int>(sequence);
+          a.provider_id = row[4].c_str();
+          DS_ASSIGN_OR_RETURN(a.fiscal_period_date, ParseOptionalDate(row[5]));
+          a.reason_code = row[6].c_str();
+          a.reference = row[7].c_str();
+          DS_ASSIGN_OR_RETURN(a.amount_cents, ParseInt(row[8]));
+          DS_ASSIGN_OR_RETURN(a.payment_date, ParseOptionalDate(row[9]));
+          out.push_back(std::move(a));
+        }
+        return out;
+      });
 }
 
 absl::StatusOr<std::vector<ClaimHistory>> PgClaimStore::LoadClaims(const Practice& practice,

@@ -156,6 +156,41 @@ inline constexpr char kSelectStoredEvents[] =
     " JOIN unnest($2::text[]) AS k(id) ON e.event_id = decode(k.id, 'hex')"
     " WHERE e.practice_id = $1";
 
+// --- Provider-level adjustments (835 PLB) ----------------------------------------------
+
+// $1 practice_id, $2 payer_id[], $3 trace_number[], $4 sequence[]: the stored content hash of
+// each key that is stored.
+inline constexpr char kSelectProviderAdjustmentHashes[] =
+    "SELECT a.payer_id, a.trace_number, a.sequence, encode(a.content_hash, 'hex')"
+    " FROM provider_adjustments a"
+    " JOIN unnest($2::text[], $3::text[], $4::int[]) AS k(payer_id, trace_number, sequence)"
+    "   ON a.payer_id = k.payer_id AND a.trace_number = k.trace_number"
+    "  AND a.sequence = k.sequence"
+    " WHERE a.practice_id = $1";
+
+// $1 practice_id, then one array per column. A key stored meanwhile by a concurrent import
+// is skipped; RETURNING names the rows this statement stored.
+inline constexpr char kInsertProviderAdjustments[] =
+    "INSERT INTO provider_adjustments (practice_id, payer_id, payer_name, trace_number,"
+    " sequence, content_hash, provider_id, fiscal_period_date, reason_code, reference,"
+    " amount_cents, payment_date)"
+    " SELECT $1, u.payer_id, u.payer_name, u.trace_number, u.sequence,"
+    "  decode(u.content_hash, 'hex'), u.provider_id, u.fiscal_period_date, u.reason_code,"
+    "  u.reference, u.amount_cents, u.payment_date"
+    " FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[],"
+    "  $8::date[], $9::text[], $10::text[], $11::bigint[], $12::date[])"
+    "  AS u(payer_id, payer_name, trace_number, sequence, content_hash, provider_id,"
+    "   fiscal_period_date, reason_code, reference, amount_cents, payment_date)"
+    " ON CONFLICT (practice_id, payer_id, trace_number, sequence) DO NOTHING"
+    " RETURNING payer_id, trace_number, sequence";
+
+// $1 practice_id: every stored adjustment, in key order (bytewise, as the in-memory store).
+inline constexpr char kListProviderAdjustments[] =
+    "SELECT payer_id, payer_name, trace_number, sequence, provider_id, fiscal_period_date,"
+    " reason_code, reference, amount_cents, payment_date"
+    " FROM provider_adjustments WHERE practice_id = $1"
+    " ORDER BY payer_id COLLATE \"C\", trace_number COLLATE \"C\", sequence";
+
 // --- Per-claim facts ----------------------------------------------------------------------
 
 // $1 practice_id, $2 payer_id[], $3 claim_id[].

@@ -34,7 +34,7 @@ class CheckingSink : public RecordSink {
   }
   void OnProviderAdjustment(ProviderAdjustment adjustment) override {
     ++adjustments;
-    bytes += adjustment.reason_code.size();
+    bytes += adjustment.adjustment.reason_code.size();
   }
   void OnRejected(RejectedRecord rejected) override {
     ++rejected_records;

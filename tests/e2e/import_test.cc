@@ -9,6 +9,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
+#include "pqxx/pqxx"
 #include "tests/e2e/harness.h"
 #include "tests/unit/ingest/ingest_test_util.h"
 
@@ -58,23 +59,33 @@ std::string Remittance(const std::string& production, const std::string& body) {
 }
 
 // Set 1 (2026-03-20): C-100 denied CO-50 on both lines with N115; C-101 paid $120 (CO-45 $30).
+constexpr char kMarchEvents[] =
+    "CLP*C-100*1*200.00*0.00**12*ICN-1~"
+    "SVC*HC:98941*100.00*0.00**1~DTM*472*20260302~CAS*CO*50*100.00~REF*6R*C100-1~"
+    "LQ*HE*N115~"
+    "SVC*HC:97140:59*100.00*0.00**1~DTM*472*20260302~CAS*CO*50*100.00~"
+    "REF*6R*C100-2~LQ*HE*N115~"
+    "CLP*C-101*1*150.00*120.00**12*ICN-2~"
+    "SVC*HC:64490*150.00*120.00**1~DTM*472*20260303~CAS*CO*45*30.00~"
+    "REF*6R*C101-1~";
 // Set 2 (2026-04-20): C-100 paid $120 after appeal (CO-45 $80): overturned.
-const std::string kRemits835 = File835({
-    Remittance("20260320",
-               "CLP*C-100*1*200.00*0.00**12*ICN-1~"
-               "SVC*HC:98941*100.00*0.00**1~DTM*472*20260302~CAS*CO*50*100.00~REF*6R*C100-1~"
-               "LQ*HE*N115~"
-               "SVC*HC:97140:59*100.00*0.00**1~DTM*472*20260302~CAS*CO*50*100.00~"
-               "REF*6R*C100-2~LQ*HE*N115~"
-               "CLP*C-101*1*150.00*120.00**12*ICN-2~"
-               "SVC*HC:64490*150.00*120.00**1~DTM*472*20260303~CAS*CO*45*30.00~"
-               "REF*6R*C101-1~"),
-    Remittance("20260420",
-               "CLP*C-100*1*200.00*120.00**12*ICN-3~"
-               "SVC*HC:98941*100.00*60.00**1~DTM*472*20260302~CAS*CO*45*40.00~REF*6R*C100-1~"
-               "SVC*HC:97140:59*100.00*60.00**1~DTM*472*20260302~CAS*CO*45*40.00~"
-               "REF*6R*C100-2~"),
-});
+constexpr char kAprilEvents[] =
+    "CLP*C-100*1*200.00*120.00**12*ICN-3~"
+    "SVC*HC:98941*100.00*60.00**1~DTM*472*20260302~CAS*CO*45*40.00~REF*6R*C100-1~"
+    "SVC*HC:97140:59*100.00*60.00**1~DTM*472*20260302~CAS*CO*45*40.00~"
+    "REF*6R*C100-2~";
+const std::string kRemits835 =
+    File835({Remittance("20260320", kMarchEvents), Remittance("20260420", kAprilEvents)});
+
+// The same remittances as the payer really sent them: set 1 also carries provider-level
+// adjustments, $5.00 interest paid (L6, negative), a $12.00 forward balance (FB) and a $20.00
+// recoupment (WO) of an overpayment on a claim outside this file.
+constexpr char kProviderAdjustments[] =
+    "PLB*1234567893*20261231*L6:INTEREST*-5.00*FB:FWD0301*12.00~"
+    "PLB*1234567893*20261231*WO:RECOUP-C-9*20.00~";
+const std::string kRemitsWithPlb835 = File835(
+    {Remittance("20260320", absl::StrCat(kMarchEvents, kProviderAdjustments)),
+     Remittance("20260420", kAprilEvents)});
 
 class ImportTest : public ::testing::Test {
  protected:
@@ -241,6 +252,74 @@ TEST_F(ImportTest, JsonlAndCsvFilesImportWithLinePositions) {
   EXPECT_THAT(from_csv.out, HasSubstr("accepted 1, duplicate 0, rejected 1"));
   EXPECT_THAT(from_csv.out, HasSubstr("at line 4 service_date"));
   EXPECT_EQ(Summary().cohorts(1).claim_count(), 1);
+}
+
+TEST_F(ImportTest, ProviderAdjustmentsAreStoredAtProviderLevelOnceAndChangeNoClaim) {
+  ASSERT_EQ(Import({Write("batch.837", kClaims837)}).exit_code, 0);
+  ASSERT_EQ(Import({Write("era.835", kRemits835)}).exit_code, 0);
+  const v1::DenialSummary without_plb = Summary();
+  // Hand-derived from the events (see the first test): one M54.2 claim initially denied for
+  // $200, paid $120 on 04-20; one specific claim paid on 03-20.
+  ASSERT_EQ(without_plb.cohorts(0).initial_denial_rate_dollars().numerator(), 20000);
+  ASSERT_EQ(without_plb.cohorts(0).median_days_to_payment(), 49);
+
+  // The ERA with its PLB: the events are the ones stored (duplicates), the pairs are new.
+  const std::string with_plb = Write("era-plb.835", kRemitsWithPlb835);
+  CommandResult first = Import({with_plb});
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_THAT(first.out, HasSubstr("3 remittance events, 3 provider adjustments"));
+  EXPECT_THAT(first.out, HasSubstr("accepted 0, duplicate 3, rejected 0, unmatched 0"));
+  EXPECT_THAT(first.out, HasSubstr("stored 3, duplicate 0, rejected 0"));
+
+  pqxx::connection db(server_->database_url());
+  auto stored = [&db] {
+    pqxx::work tx(db);
+    std::string rows;
+    for (const pqxx::row& row : tx.exec(
+             "SELECT trace_number, sequence, reason_code, reference, amount_cents, payer_id,"
+             " provider_id, fiscal_period_date, payment_date FROM provider_adjustments"
+             " ORDER BY sequence")) {
+      for (const pqxx::field& field : row) absl::StrAppend(&rows, field.c_str(), " ");
+      rows += "\n";
+    }
+    return rows;
+  };
+  const std::string expected =
+      "TRACE-20260320 1 L6 INTEREST -500 PAYER01 1234567893 2026-12-31 2026-03-20 \n"
+      "TRACE-20260320 2 FB FWD0301 1200 PAYER01 1234567893 2026-12-31 2026-03-20 \n"
+      "TRACE-20260320 3 WO RECOUP-C-9 2000 PAYER01 1234567893 2026-12-31 2026-03-20 \n";
+  EXPECT_EQ(stored(), expected);
+
+  // Not spread over claims: what each claim was paid and every measure are unchanged.
+  {
+    pqxx::work tx(db);
+    EXPECT_EQ(tx.exec("SELECT string_agg(claim_id || '=' || paid_cents::text, ','"
+                      " ORDER BY claim_id, paid_cents) FROM remittance_events")[0][0]
+                  .as<std::string>(),
+              "C-100=0,C-100=12000,C-101=12000");
+  }
+  EXPECT_EQ(Summary().SerializeAsString(), without_plb.SerializeAsString());
+
+  // Again: every pair a duplicate, nothing stored twice.
+  CommandResult again = Import({with_plb});
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_THAT(again.out, HasSubstr("stored 0, duplicate 3, rejected 0"));
+  EXPECT_EQ(stored(), expected);
+  EXPECT_EQ(Summary().SerializeAsString(), without_plb.SerializeAsString());
+}
+
+TEST_F(ImportTest, ProviderAdjustmentForAnotherPayeeIsRejectedWithItsPosition) {
+  // A remittance to another practice's NPI: its PLB is not this practice's money.
+  const std::string remit = File835({absl::StrCat(
+      "BPR*I*0*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20260320~"
+      "TRN*1*TRACE-X*1512345678~DTM*405*20260320~N1*PR*ACME HEALTH PLAN*XV*PAYER01~"
+      "N1*PE*OTHER CLINIC*XX*1245319599~",
+      "PLB*1245319599*20261231*L6:INTEREST*-5.00~")});
+  CommandResult result = Import({Write("other.835", remit)});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_THAT(result.out, HasSubstr("stored 0, duplicate 0, rejected 1"));
+  EXPECT_THAT(result.out, HasSubstr("PLB payee_npi"));
+  EXPECT_THAT(result.out, HasSubstr("1245319599"));
 }
 
 }  // namespace

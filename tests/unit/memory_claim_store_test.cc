@@ -220,6 +220,46 @@ TEST_F(MemoryClaimStoreTest, EventsDifferingInAnyFieldAreDistinct) {
                                      RecordOutcome::kDuplicate));
 }
 
+TEST_F(MemoryClaimStoreTest, ProviderAdjustmentsAreKeyedByPayerTraceAndSequence) {
+  ASSERT_EQ(IngestOne(MakeClaim("C-1", {"M542"}, {Dollars(100)}, kDos)).outcome,
+            RecordOutcome::kAccepted);
+  const std::vector<ClaimHistory> before = LoadAll();
+  auto plb = [](int sequence, const std::string& reason, Cents amount) {
+    ProviderLevelAdjustment a;
+    a.payer_id = "60054";
+    a.trace_number = "EFT-1";
+    a.sequence = sequence;
+    a.provider_id = kTestNpi;
+    a.reason_code = reason;
+    a.amount_cents = amount;
+    return a;
+  };
+  absl::StatusOr<std::vector<RecordResult>> first = store_.IngestProviderAdjustments(
+      practice_, {plb(2, "WO", 2000), plb(1, "L6", -500), plb(1, "L6", -500)});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_THAT(Outcomes(*first), ::testing::ElementsAre(RecordOutcome::kAccepted,
+                                                       RecordOutcome::kAccepted,
+                                                       RecordOutcome::kDuplicate));
+  absl::StatusOr<std::vector<RecordResult>> changed =
+      store_.IngestProviderAdjustments(practice_, {plb(2, "WO", 2500)});
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(changed->front().outcome, RecordOutcome::kRejected);
+  EXPECT_THAT(changed->front().reason, HasSubstr("EFT-1 PLB pair 2"));
+  absl::StatusOr<std::vector<ProviderLevelAdjustment>> listed =
+      store_.ListProviderAdjustments(practice_);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].reason_code, "L6");  // by sequence
+  EXPECT_EQ((*listed)[1].amount_cents, 2000);  // the first content stays
+  // Never spread over claims.
+  const std::vector<ClaimHistory> after = LoadAll();
+  ASSERT_EQ(after.size(), before.size());
+  EXPECT_EQ(ClaimContentKey(after[0].claim), ClaimContentKey(before[0].claim));
+  EXPECT_TRUE(after[0].events.empty());
+  Practice other = store_.CreatePractice("1245319599", "Other").value();
+  EXPECT_TRUE(store_.ListProviderAdjustments(other)->empty());
+}
+
 TEST_F(MemoryClaimStoreTest, LoadClaimsFiltersByServiceDateInclusive) {
   ASSERT_TRUE(store_
                   .IngestClaims(practice_,

@@ -117,9 +117,9 @@ inline std::string Dump(const ImportResult& result) {
     absl::StrAppend(&out, "\n");
   }
   for (const ProviderAdjustment& adjustment : result.sink.adjustments) {
-    absl::StrAppend(&out, "plb ", adjustment.provider_id, " ", adjustment.reason_code, " ",
-                    adjustment.reference, " ", adjustment.amount_cents, " at ",
-                    PositionText(adjustment.position), "\n");
+    absl::StrAppend(&out, "plb ", ProviderAdjustmentContentKey(adjustment.adjustment),
+                    " payee=", adjustment.payee_npi, " at ", PositionText(adjustment.position),
+                    "\n");
   }
   for (const RejectedRecord& rejected : result.sink.rejected) {
     absl::StrAppend(&out, "rejected ", static_cast<int>(rejected.kind), " ", rejected.claim_id,

@@ -127,18 +127,21 @@ TEST(X12RemittanceTest, ReadsEverySegment) {
   EXPECT_FALSE(remittance.line_extras[1].allowed_cents.has_value());
 
   ASSERT_THAT(result.sink.adjustments, SizeIs(2));
-  const ProviderAdjustment& interest = result.sink.adjustments[0];
+  const ProviderLevelAdjustment& interest = result.sink.adjustments[0].adjustment;
   EXPECT_EQ(interest.provider_id, "1234567893");
   EXPECT_EQ(interest.fiscal_period_date, absl::CivilDay(2026, 12, 31));
   EXPECT_EQ(interest.reason_code, "L6");
   EXPECT_EQ(interest.reference, "INTEREST");
   EXPECT_EQ(interest.amount_cents, -500);
   EXPECT_EQ(interest.payer_id, "PAYER01");
-  EXPECT_EQ(interest.payee_npi, "1234567893");
+  EXPECT_EQ(result.sink.adjustments[0].payee_npi, "1234567893");
   EXPECT_EQ(interest.trace_number, "TRACE12345");
   EXPECT_EQ(interest.payment_date, absl::CivilDay(2026, 3, 20));
-  EXPECT_EQ(result.sink.adjustments[1].reason_code, "WO");
-  EXPECT_EQ(result.sink.adjustments[1].amount_cents, 2000);
+  EXPECT_EQ(interest.sequence, 1);
+  const ProviderLevelAdjustment& recoupment = result.sink.adjustments[1].adjustment;
+  EXPECT_EQ(recoupment.reason_code, "WO");
+  EXPECT_EQ(recoupment.amount_cents, 2000);
+  EXPECT_EQ(recoupment.sequence, 2);
   EXPECT_EQ(result.counts.remittances, 1);
   EXPECT_EQ(result.counts.provider_adjustments, 2);
 
@@ -301,7 +304,8 @@ TEST(X12RemittanceTest, BadPlbPairIsRejectedAlone) {
   const ImportResult result = ImportX12(File835(
       {absl::StrCat(kHeader, "CLP*A*1*10*10*0*12*X~PLB*1234567893*20261231*L6*1.00*WO*X~")}));
   ASSERT_THAT(result.sink.adjustments, SizeIs(1));
-  EXPECT_EQ(result.sink.adjustments[0].reason_code, "L6");
+  EXPECT_EQ(result.sink.adjustments[0].adjustment.reason_code, "L6");
+  EXPECT_EQ(result.sink.adjustments[0].adjustment.sequence, 1);  // the bad pair is 2
   ASSERT_THAT(result.sink.rejected, SizeIs(1));
   EXPECT_EQ(result.sink.rejected[0].kind, RecordKind::kProviderAdjustment);
   EXPECT_EQ(result.sink.rejected[0].problem.element, "PLB06");
