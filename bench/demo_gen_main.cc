@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -19,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "bench/demo_gen.h"
+#include "bench/x12_gen.h"
 #include "google/protobuf/util/json_util.h"
 
 ABSL_FLAG(std::string, out, "", "Output directory, created if missing. Required.");
@@ -33,6 +35,10 @@ ABSL_FLAG(std::string, first_month,
 ABSL_FLAG(int, months, denialscope::DemoOptions().months, "Number of service months.");
 ABSL_FLAG(std::string, as_of, absl::FormatCivilTime(denialscope::DemoOptions().as_of),
           "As-of date, YYYY-MM-DD: nothing is dated after it.");
+ABSL_FLAG(int64_t, x12_claims, 0,
+          "When > 0, write only an X12 pair instead of the JSONL demo: claims.837 and "
+          "remits.835 with at least this many claims (rounded up to 800) for practice "
+          "1234567893, every 835 event joining its 837P claim (bench/x12_gen.h).");
 
 namespace {
 
@@ -48,18 +54,45 @@ std::ofstream OpenOut(const std::filesystem::path& path) {
 
 std::string Bool(bool b) { return b ? "true" : "false"; }
 
+// The X12 pair of --x12_claims, streamed to the files an interchange at a time.
+int WriteX12Pair(const std::filesystem::path& dir, int64_t claims, uint64_t seed) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Fail(absl::StrCat("cannot create ", dir.string(), ": ", ec.message()));
+  denialscope::bench::X12GenStats claim_stats;
+  denialscope::bench::X12GenStats remit_stats;
+  std::ofstream claim_file = OpenOut(dir / "claims.837");
+  denialscope::bench::Write837P(
+      claims, seed, [&](std::string_view chunk) { claim_file << chunk; }, &claim_stats);
+  std::ofstream remit_file = OpenOut(dir / "remits.835");
+  denialscope::bench::Write835(
+      claims, seed, [&](std::string_view chunk) { remit_file << chunk; }, &remit_stats);
+  claim_file.close();
+  remit_file.close();
+  if (!claim_file || !remit_file) return Fail(absl::StrCat("cannot write into ", dir.string()));
+  std::cout << absl::StrFormat(
+      "X12 for practice 1234567893: claims.837 (%d claims), remits.835 (%d events, %d PLB "
+      "pairs) in %s\n",
+      claim_stats.claims, remit_stats.claims, remit_stats.plb_pairs, dir.string());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Writes deterministic demo claims and remittances.\n"
       "  denialscope-gen --out DIR [--practices N] [--claims_per_practice N] [--seed S]\n"
-      "                  [--first_month YYYY-MM] [--months N] [--as_of YYYY-MM-DD]");
+      "                  [--first_month YYYY-MM] [--months N] [--as_of YYYY-MM-DD]\n"
+      "  denialscope-gen --out DIR --x12_claims N [--seed S]");
   absl::ParseCommandLine(argc, argv);
 
   denialscope::DemoOptions options;
   const std::string out = absl::GetFlag(FLAGS_out);
   if (out.empty()) return Fail("--out is required");
+  if (const int64_t x12_claims = absl::GetFlag(FLAGS_x12_claims); x12_claims > 0) {
+    return WriteX12Pair(out, x12_claims, absl::GetFlag(FLAGS_seed));
+  }
   options.practices = absl::GetFlag(FLAGS_practices);
   options.claims_per_practice = absl::GetFlag(FLAGS_claims_per_practice);
   options.seed = absl::GetFlag(FLAGS_seed);

@@ -88,16 +88,13 @@ void Interchange(Writer& w, int64_t number, const char* functional_id, const cha
   ++stats.interchanges;
 }
 
-}  // namespace
-
-std::string Generate835(size_t min_bytes, uint64_t seed, X12GenStats* stats_out) {
-  X12GenStats stats;
-  std::string out;
-  out.reserve(min_bytes + (1 << 20));
+// Writes 835 interchanges into `out` while `more()` says so, calling `flush()` after each.
+template <typename More, typename Flush>
+void Build835(std::string& out, uint64_t seed, X12GenStats& stats, More more, Flush flush) {
   Writer w(&out);
   Random random(seed);
   int64_t claim_number = 0;
-  for (int64_t number = 1; out.size() < min_bytes; ++number) {
+  for (int64_t number = 1; more(); ++number) {
     Interchange(w, number, "HP", "005010X221A1", "", stats, [&](int set) {
       const int month = 1 + (set % 12);
       w.Segment("BPR*I*0*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*",
@@ -155,20 +152,18 @@ std::string Generate835(size_t min_bytes, uint64_t seed, X12GenStats* stats_out)
       }
       stats.claims += kClaimsPerSet;
     });
+    flush();
   }
   stats.segments = w.total();
-  if (stats_out != nullptr) *stats_out = stats;
-  return out;
 }
 
-std::string Generate837P(size_t min_bytes, uint64_t seed, X12GenStats* stats_out) {
-  X12GenStats stats;
-  std::string out;
-  out.reserve(min_bytes + (1 << 20));
+// The 837P counterpart of Build835.
+template <typename More, typename Flush>
+void Build837P(std::string& out, uint64_t seed, X12GenStats& stats, More more, Flush flush) {
   Writer w(&out);
   Random random(seed);
   int64_t claim_number = 0;
-  for (int64_t number = 1; out.size() < min_bytes; ++number) {
+  for (int64_t number = 1; more(); ++number) {
     Interchange(w, number, "HC", "005010X222A1", "005010X222A1", stats, [&](int set) {
       const int month = 1 + (set % 12);
       w.Segment("BHT*0019*00*B", number, "-", set, "*", Date(2026, month, 25), "*1200*CH");
@@ -205,10 +200,50 @@ std::string Generate837P(size_t min_bytes, uint64_t seed, X12GenStats* stats_out
       }
       stats.claims += kClaimsPerSet;
     });
+    flush();
   }
   stats.segments = w.total();
+}
+
+}  // namespace
+
+std::string Generate835(size_t min_bytes, uint64_t seed, X12GenStats* stats_out) {
+  X12GenStats stats;
+  std::string out;
+  out.reserve(min_bytes + (1 << 20));
+  Build835(out, seed, stats, [&] { return out.size() < min_bytes; }, [] {});
   if (stats_out != nullptr) *stats_out = stats;
   return out;
+}
+
+std::string Generate837P(size_t min_bytes, uint64_t seed, X12GenStats* stats_out) {
+  X12GenStats stats;
+  std::string out;
+  out.reserve(min_bytes + (1 << 20));
+  Build837P(out, seed, stats, [&] { return out.size() < min_bytes; }, [] {});
+  if (stats_out != nullptr) *stats_out = stats;
+  return out;
+}
+
+void Write835(int64_t min_claims, uint64_t seed, const ChunkSink& sink, X12GenStats* stats_out) {
+  X12GenStats stats;
+  std::string out;
+  Build835(out, seed, stats, [&] { return stats.claims < min_claims; }, [&] {
+    sink(out);
+    out.clear();
+  });
+  if (stats_out != nullptr) *stats_out = stats;
+}
+
+void Write837P(int64_t min_claims, uint64_t seed, const ChunkSink& sink,
+               X12GenStats* stats_out) {
+  X12GenStats stats;
+  std::string out;
+  Build837P(out, seed, stats, [&] { return stats.claims < min_claims; }, [&] {
+    sink(out);
+    out.clear();
+  });
+  if (stats_out != nullptr) *stats_out = stats;
 }
 
 }  // namespace denialscope::bench

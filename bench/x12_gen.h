@@ -7,7 +7,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace denialscope::bench {
 
@@ -23,6 +25,18 @@ struct X12GenStats {
 std::string Generate835(size_t min_bytes, uint64_t seed, X12GenStats* stats = nullptr);
 // An 837P file of at least `min_bytes`, in interchanges of 20 sets of 40 claims each.
 std::string Generate837P(size_t min_bytes, uint64_t seed, X12GenStats* stats = nullptr);
+
+// Receives a generated file one interchange at a time.
+using ChunkSink = std::function<void(std::string_view)>;
+
+// The same files streamed to `sink` an interchange (800 claims) at a time until at least
+// `min_claims` claims are written, so files of millions of claims never sit in memory. An
+// 835 and an 837P written with the same `min_claims` pair up: claim n is PCN<n> with the same
+// payer in both, so every remittance event joins its claim (the import benchmark's pair).
+void Write835(int64_t min_claims, uint64_t seed, const ChunkSink& sink,
+              X12GenStats* stats = nullptr);
+void Write837P(int64_t min_claims, uint64_t seed, const ChunkSink& sink,
+               X12GenStats* stats = nullptr);
 
 }  // namespace denialscope::bench
 

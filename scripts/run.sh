@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, builds, starts a private PostgreSQL under
 # data/pg (unless DATABASE_URL is set), starts the server on 127.0.0.1:50051, loads the demo
-# data set, prints a summary and how to query it, and serves until Ctrl-C, which stops both.
+# data set (JSONL through `denialscope ingest`, and an X12 837P + 835 pair through
+# `denialscope import`), prints a summary and how to query it, and serves until Ctrl-C, which
+# stops both.
 # Every call needs an API key: it bootstraps an admin key (kept in data/admin.key, mode 600)
 # for its own CLI calls and makes a read+report key for the first demo practice, which it
 # prints (kept in data/demo.key).
@@ -16,7 +18,7 @@ DEMO_TO=2026-06
 
 scripts/install-deps.sh
 scripts/build.sh denialscope-server denialscope denialscope-gen
-BIN="$ROOT/build"
+BIN="$ROOT/${BUILD_DIR:-build}"  # scripts/build.sh builds into $BUILD_DIR too
 CLI="$BIN/cli/denialscope"
 mkdir -p "$DATA"
 
@@ -81,6 +83,20 @@ while IFS=$'\t' read -r npi name; do
 done < "$DATA/demo/practices.tsv"
 echo "Loading demo data (re-loading counts everything as duplicate)..."
 "$CLI" ingest "$DATA"/demo/*.jsonl
+
+# The files a practice really has: an 837P batch and the 835 remittances answering it, for
+# one more demo practice, imported with the progress bar and summary a user sees.
+X12_NPI=1234567893
+if [ ! -s "$DATA/demo/x12/remits.835" ]; then
+  "$BIN/bench/denialscope-gen" --out "$DATA/demo/x12.tmp" --x12_claims 4000
+  rm -rf "$DATA/demo/x12" && mv "$DATA/demo/x12.tmp" "$DATA/demo/x12"
+fi
+grep -q "^practices/$X12_NPI" <<<"$existing" ||
+  "$CLI" practices create "$X12_NPI" "Neck Clinic (X12 demo)"
+echo "Importing the demo X12 files (every run imports them again: the second time every"
+echo "record counts as a duplicate and nothing stored changes)..."
+"$CLI" import --practice "$X12_NPI" "$DATA/demo/x12/claims.837" "$DATA/demo/x12/remits.835" ||
+  echo "(some records were rejected: see the problems above)"
 
 FIRST_NPI=$(head -1 "$DATA/demo/practices.tsv" | cut -f1)
 # A dashboard's key: read and report, for the first demo practice only. Kept across runs
