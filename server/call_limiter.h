@@ -23,10 +23,12 @@ class CallLimiter {
   void Release(const std::string& key_id);
 
   int max_per_key() const { return max_per_key_; }
+  // Calls of `key_id` in flight now (for tests and diagnostics).
+  int InFlight(const std::string& key_id) const;
 
  private:
   const int max_per_key_;
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, int> in_flight_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -220,6 +220,14 @@ int Run() {
                     "; give --tls_cert and --tls_key (or pass --allow_insecure to do it "
                     "anyway)")));
   }
+  if (!IsLoopback(listen) && !tls) {
+    // --allow_insecure: do it, but say so where operators look.
+    log.Write(FormatLogLine(clock.Now(), "warning",
+                            {{"message", JsonString(absl::StrCat(
+                                             "serving without TLS on non-loopback address ",
+                                             listen, " (--allow_insecure): API keys and "
+                                             "patient data cross the network in clear text"))}}));
+  }
   absl::StatusOr<std::string> secret = LoadSecret();
   if (!secret.ok()) return Fail("configuration", secret.status());
   absl::StatusOr<PatientKeyHasher> hasher = PatientKeyHasher::Create(*secret);

@@ -58,6 +58,7 @@ absl::StatusOr<std::unique_ptr<DenialscopeServer>> DenialscopeServer::Start(
     server->limiter_ = std::make_unique<CallLimiter>(options.max_calls_per_key);
     context.limiter = server->limiter_.get();
   }
+  server->call_limiter_ = context.limiter;
   server->admin_ = std::make_unique<AdminServiceImpl>(context);
   server->ingest_ = std::make_unique<IngestServiceImpl>(context);
   server->analytics_ = std::make_unique<AnalyticsServiceImpl>(context);

@@ -45,6 +45,8 @@ class DenialscopeServer {
   ~DenialscopeServer();
 
   int port() const { return port_; }
+  // The per-key call cap this server enforces (the context's, or its own).
+  const CallLimiter& call_limiter() const { return *call_limiter_; }
   // Health goes NOT_SERVING, new calls are refused, in-flight calls get until `grace` to
   // finish, then the rest are cancelled.
   void Shutdown(absl::Duration grace);
@@ -57,6 +59,7 @@ class DenialscopeServer {
   std::unique_ptr<AnalyticsServiceImpl> analytics_;
   std::unique_ptr<ReportServiceImpl> report_;
   std::unique_ptr<CallLimiter> limiter_;
+  const CallLimiter* call_limiter_ = nullptr;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

@@ -32,7 +32,9 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
 #include "pqxx/pqxx"
+#include "server/api_key.h"
 #include "server/authz_policy.h"
+#include "server/call_limiter.h"
 #include "tests/e2e/harness.h"
 #include "tests/unit/ingest/ingest_test_util.h"
 
@@ -247,7 +249,7 @@ TEST_F(SecurityTest, KeysAreCreatedUsedExpiredRevokedAndAudited) {
   const std::string key(absl::StripAsciiWhitespace(created.out));
   ASSERT_TRUE(absl::StartsWith(key, "ds_")) << created.out;
   EXPECT_THAT(created.err, HasSubstr("shown only now"));
-  const std::string key_id = key.substr(3, 16);
+  const std::string key_id = ParseApiKey(key)->key_id;
 
   // A read key reads its practice, not the other one, and cannot create keys.
   EXPECT_EQ(Cli({"summary", "--practice", kPracticeA, "--from", "2026-01", "--to", "2026-06"},
@@ -329,19 +331,23 @@ TEST_F(SecurityTest, AKeyHasAtMostItsShareOfCallsInFlight) {
     batch.set_parent(PracticeName(kPracticeA));
     ASSERT_TRUE(streams.back()->writer->Write(batch));
   }
-  grpc::Status third;
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    third = Summary(channel, kPracticeA);
-    if (third.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) break;
+  // Wait until both handlers hold their slots: a third call sent earlier could take a slot
+  // first and leave one stream refused instead (seen on a loaded machine).
+  const std::string key_id = ParseApiKey(key)->key_id;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    if (server_->server().call_limiter().InFlight(key_id) == 2) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  ASSERT_EQ(server_->server().call_limiter().InFlight(key_id), 2);
+  const grpc::Status third = Summary(channel, kPracticeA);
   EXPECT_EQ(third.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(third.error_message(), HasSubstr("calls in flight"));
   // Other keys are not affected.
   EXPECT_TRUE(Summary(server_->Channel(), kPracticeA).ok());
   for (auto& stream : streams) {
     stream->writer->WritesDone();
-    EXPECT_TRUE(stream->writer->Finish().ok());
+    const grpc::Status finished = stream->writer->Finish();
+    EXPECT_TRUE(finished.ok()) << finished.error_code() << ": " << finished.error_message();
   }
   EXPECT_TRUE(Summary(channel, kPracticeA).ok());  // the slots are free again
 }

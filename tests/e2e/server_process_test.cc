@@ -63,6 +63,14 @@ TEST_F(ServerProcessTest, RefusesToStartWithoutWhatItNeeds) {
   EXPECT_EQ(public_address.exit_code, 1);
   EXPECT_THAT(public_address.err, HasSubstr("TLS"));
 
+  // --allow_insecure serves anyway, and says so.
+  std::unique_ptr<ServerProcess> insecure = ServerProcess::Start(
+      {kServer, "--database_url", e2e_->database_url(), "--listen", "0.0.0.0:0",
+       "--allow_insecure"},
+      {kSecretEnv});
+  ASSERT_NE(insecure, nullptr);
+  EXPECT_THAT(insecure->Stderr(), HasSubstr("serving without TLS on non-loopback address"));
+
   CommandResult no_database =
       RunCommand({kServer, "--database_url", "postgresql://nobody@127.0.0.1:1/none",
                   "--listen", "127.0.0.1:0"},
