@@ -20,7 +20,8 @@ const char kReportUsage[] =
     R"(  report --practice NPI --month YYYY-MM [--format html|csv|json|pdf] [-o FILE]
          [--as-of YYYY-MM-DD]
                                   the monthly report: HTML (default; charts, printable),
-                                  CSV for Excel, JSON; to FILE, else standard output
+                                  CSV for Excel, JSON, or PDF (US Letter); to FILE, else
+                                  standard output
 )";
 
 namespace {

@@ -9,6 +9,7 @@ PACKAGES=(
   libpqxx-dev libabsl-dev libssl-dev
   openssl
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcairo2-dev poppler-utils
   postgresql-15 postgresql-client-15
   clang-14 libclang-rt-14-dev
   python3

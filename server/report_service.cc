@@ -1,5 +1,6 @@
 // ReportService.GetMonthlyReport: builds the MonthlyReport (monthly_report.cc), renders it
-// (report_render.cc) and streams it: the structured report first, then the file in chunks.
+// (report_render.cc, report_pdf.cc) and streams it: the structured report first, then the
+// file in chunks.
 #include "server/report_service.h"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/grpc_status.h"
 #include "server/monthly_report.h"
+#include "server/report_pdf.h"
 #include "server/report_render.h"
 #include "server/rpc_call.h"
 
@@ -24,10 +26,6 @@ grpc::Status ReportServiceImpl::GetMonthlyReport(
   if (!v1::ReportFormat_IsValid(format)) {
     return call.Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                     absl::StrCat("format: unknown value ", format)));
-  }
-  if (format == v1::REPORT_FORMAT_PDF) {
-    return call.Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                                    "format: PDF is not rendered yet; use HTML and print it"));
   }
   int64_t rows = 0;
   absl::StatusOr<v1::MonthlyReport> report =
@@ -50,6 +48,13 @@ grpc::Status ReportServiceImpl::GetMonthlyReport(
       if (!json.ok()) return call.Finish(ToGrpcStatus(json.status()));
       rendered = *std::move(json);
       content_type = "application/json";
+      break;
+    }
+    case v1::REPORT_FORMAT_PDF: {
+      absl::StatusOr<std::string> pdf = RenderReportPdf(*report);
+      if (!pdf.ok()) return call.Finish(ToGrpcStatus(pdf.status()));
+      rendered = *std::move(pdf);
+      content_type = "application/pdf";
       break;
     }
     default:

@@ -418,8 +418,6 @@ TEST_F(ReportE2eTest, EmptyMonthUnknownPracticeAndErrors) {
   EXPECT_THAT(bad.status.error_message(), HasSubstr("name"));
   EXPECT_EQ(Pull(Parent(), v1::REPORT_FORMAT_HTML).status.error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(PullMonth(v1::REPORT_FORMAT_PDF).status.error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
   // A read-only key lacks the report scope.
   const std::string reader = server_->CreateKey({Scope::kRead}, {practice_->npi});
   auto stub = v1::ReportService::NewStub(server_->ChannelWithKey(reader));
