@@ -267,7 +267,8 @@ FactCells CellBuilder::Finish() && {
 bool CellsCanServe(const MeasureFilters& filters, int kinds) {
   if (!filters.rendering_npis.empty() || !filters.places_of_service.empty()) return false;
   const bool dimensioned = !filters.payer_ids.empty() || !filters.procedure_families.empty();
-  return !dimensioned || (kinds & ~kCountCells) == 0;
+  // The merge bits say how count cells are summed, not which kinds are read.
+  return !dimensioned || (kinds & ~(kCountCells | kMergeMonths | kMergeStrata)) == 0;
 }
 
 absl::Status CheckCellsCanServe(const MeasureFilters& filters, int kinds) {

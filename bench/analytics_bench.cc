@@ -27,6 +27,7 @@
 #include "bench/demo_gen.h"
 #include "cli/channel.h"
 #include "denialscope/v1/analytics_service.grpc.pb.h"
+#include "denialscope/v1/report_service.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -56,6 +57,11 @@ ABSL_FLAG(int, batch, 5000, "Records per ingest batch, or claims per bulk transa
 ABSL_FLAG(int, clients, 8, "Concurrent clients per RPC.");
 ABSL_FLAG(int, calls, 100, "Calls per client per RPC (after 3 warm-up calls).");
 ABSL_FLAG(int, baseline_calls, 1, "GROUP BY runs per client per report.");
+ABSL_FLAG(int, report_calls, 10,
+          "Timed calls of ReportService.GetMonthlyReport per format (structured, HTML) and of "
+          "its baseline, one client, after one warm-up; 0 skips the monthly report.");
+ABSL_FLAG(bool, report_only, false,
+          "Time only the monthly report (skip the dashboard RPCs and their GROUP BY).");
 
 namespace denialscope {
 namespace {
@@ -234,6 +240,161 @@ Request Scope(const std::string& npi, const DemoOptions& options) {
   return request;
 }
 
+// Reads one GetMonthlyReport stream to its end; the structured report goes to `report`.
+bool PullMonthlyReport(v1::ReportService::Stub& stub, const std::string& name,
+                       const std::string& as_of, v1::ReportFormat format,
+                       v1::MonthlyReport* report, size_t* bytes) {
+  v1::GetMonthlyReportRequest request;
+  request.set_name(name);
+  request.set_format(format);
+  request.set_as_of_date(as_of);
+  grpc::ClientContext context;
+  auto reader = stub.GetMonthlyReport(&context, request);
+  v1::GetMonthlyReportResponse message;
+  *bytes = 0;
+  while (reader->Read(&message)) {
+    if (message.has_report()) *report = message.report();
+    *bytes += message.chunk().size();
+  }
+  return reader->Finish().ok();
+}
+
+// The baseline of the monthly report: the same AnalyticsService answers it is made of, asked
+// one after another by one client as a dashboard would (the month's comparison, reasons,
+// timeline and worklist; the 12-month trend; the headline's five 13-month trends and two more
+// timelines; a comparison and a paid-to-charge trend per payer row of `report`).
+// `times`, when given, gets each RPC's milliseconds under its name (summed per name).
+bool ReportPiecesByRpc(v1::AnalyticsService::Stub& stub, const std::string& practice,
+                       absl::CivilMonth month, const std::string& as_of,
+                       const v1::MonthlyReport& report,
+                       std::map<std::string, double>* times = nullptr) {
+  bool ok = true;
+  Clock::time_point started = Clock::now();
+  auto lap = [&](const std::string& name) {
+    if (times != nullptr) (*times)[name] += Seconds(started) * 1000;
+    started = Clock::now();
+  };
+  auto scoped = [&](auto request, absl::CivilMonth from, absl::CivilMonth to) {
+    request.set_practice(practice);
+    request.set_from_month(FormatIsoMonth(from));
+    request.set_to_month(FormatIsoMonth(to));
+    request.set_as_of_date(as_of);
+    return request;
+  };
+  auto compare = [&](v1::CompareCohortsRequest request) {
+    v1::CompareCohortsResponse response;
+    grpc::ClientContext context;
+    ok = stub.CompareCohorts(&context, request, &response).ok() && ok;
+    lap(request.filter().payer_ids().empty() ? "CompareCohorts" : "CompareCohorts by payer");
+  };
+  auto trend = [&](v1::GetTrendRequest request, v1::Measure measure) {
+    request.set_measure(measure);
+    v1::GetTrendResponse response;
+    grpc::ClientContext context;
+    ok = stub.GetTrend(&context, request, &response).ok() && ok;
+    lap(request.filter().payer_ids().empty() ? "GetTrend" : "GetTrend by payer");
+  };
+  auto timeline = [&](v1::GetPaymentTimelineRequest request) {
+    v1::GetPaymentTimelineResponse response;
+    grpc::ClientContext context;
+    ok = stub.GetPaymentTimeline(&context, request, &response).ok() && ok;
+    lap("GetPaymentTimeline");
+  };
+  compare(scoped(v1::CompareCohortsRequest(), month, month));
+  trend(scoped(v1::GetTrendRequest(), month - 11, month), v1::MEASURE_INITIAL_DENIAL_RATE);
+  {
+    v1::ListDenialReasonsRequest request = scoped(v1::ListDenialReasonsRequest(), month, month);
+    v1::ListDenialReasonsResponse response;
+    grpc::ClientContext context;
+    ok = stub.ListDenialReasons(&context, request, &response).ok() && ok;
+    lap("ListDenialReasons");
+  }
+  timeline(scoped(v1::GetPaymentTimelineRequest(), month, month));
+  {
+    v1::ListDeniedClaimsRequest request;
+    request.set_parent(practice);
+    request.set_from_month(FormatIsoMonth(month));
+    request.set_to_month(FormatIsoMonth(month));
+    request.set_as_of_date(as_of);
+    request.add_cohorts(v1::COHORT_GROUP_NONSPECIFIC);
+    request.add_denial_categories("diagnosis_coding");
+    request.add_denial_categories("medical_necessity");
+    request.set_page_size(100);
+    v1::ListDeniedClaimsResponse response;
+    grpc::ClientContext context;
+    ok = stub.ListDeniedClaims(&context, request, &response).ok() && ok;
+    lap("ListDeniedClaims");
+  }
+  for (v1::Measure measure :
+       {v1::MEASURE_INITIAL_DENIAL_RATE, v1::MEASURE_INITIAL_DENIAL_RATE_DOLLARS,
+        v1::MEASURE_FINAL_DENIAL_RATE, v1::MEASURE_CLEAN_CLAIM_RATE, v1::MEASURE_PAID_TO_CHARGE}) {
+    trend(scoped(v1::GetTrendRequest(), month - 12, month), measure);
+  }
+  timeline(scoped(v1::GetPaymentTimelineRequest(), month - 1, month - 1));
+  timeline(scoped(v1::GetPaymentTimelineRequest(), month - 11, month));
+  for (const v1::PayerRow& row : report.payers()) {
+    if (row.payer_id().empty()) continue;  // the pooled row's payers are not in the message
+    v1::CompareCohortsRequest request = scoped(v1::CompareCohortsRequest(), month, month);
+    request.mutable_filter()->add_payer_ids(row.payer_id());
+    compare(request);
+    v1::GetTrendRequest paid = scoped(v1::GetTrendRequest(), month, month);
+    *paid.mutable_filter() = request.filter();
+    trend(paid, v1::MEASURE_PAID_TO_CHARGE);
+  }
+  return ok;
+}
+
+// DESIGN §6: the monthly report in < 1 s with 1 million claims in the practice. Times
+// GetMonthlyReport for the last generated service month, structured and as HTML, against the
+// same answers asked as separate AnalyticsService RPCs, all from one client in this run.
+void MeasureMonthlyReport(const std::shared_ptr<grpc::Channel>& channel,
+                          const std::string& practice, const DemoOptions& options) {
+  auto reports = v1::ReportService::NewStub(channel);
+  auto analytics = v1::AnalyticsService::NewStub(channel);
+  const absl::CivilMonth month = options.first_month + (options.months - 1);
+  const std::string name = absl::StrCat(practice, "/reports/", FormatIsoMonth(month));
+  const std::string as_of = FormatIsoDate(options.as_of);
+  const int calls = absl::GetFlag(FLAGS_report_calls);
+  v1::MonthlyReport report;
+  size_t bytes = 0;
+  std::atomic<int> failures{0};
+  const Percentiles structured = Measure(1, 1, calls, [&] {
+    return PullMonthlyReport(*reports, name, as_of, v1::REPORT_FORMAT_STRUCTURED, &report,
+                             &bytes);
+  }, &failures);
+  size_t html_bytes = 0;
+  const Percentiles html = Measure(1, 1, calls, [&] {
+    v1::MonthlyReport ignored;
+    return PullMonthlyReport(*reports, name, as_of, v1::REPORT_FORMAT_HTML, &ignored,
+                             &html_bytes);
+  }, &failures);
+  const Percentiles pieces = Measure(1, 1, calls, [&] {
+    return ReportPiecesByRpc(*analytics, practice, month, as_of, report);
+  }, &failures);
+  // Where the baseline's time goes, one more run: milliseconds per RPC kind (all its calls).
+  std::map<std::string, double> times;
+  ReportPiecesByRpc(*analytics, practice, month, as_of, report, &times);
+  int64_t claims = report.comparison().nonspecific_claims();
+  for (const v1::CohortComparison& c : report.comparison().comparisons()) {
+    if (c.reference_group() == v1::COHORT_GROUP_SPECIFIC) claims += c.reference_claims();
+  }
+  std::printf("\nOne run of the separate RPCs, ms per kind:");
+  for (const auto& [kind, ms] : times) std::printf(" %s %.1f;", kind.c_str(), ms);
+  std::printf("\nMonthly report %s as of %s: %lld neck-pain claims in the month, %d payer rows, "
+              "HTML %zu bytes; one client, %d calls each after 1 warm-up\n"
+              "| call | p50 (ms) | p99 (ms) | p50 / GetMonthlyReport structured p50 |\n"
+              "| --- | --- | --- | --- |\n"
+              "| GetMonthlyReport, structured | %.1f | %.1f | 1.00 |\n"
+              "| GetMonthlyReport, HTML | %.1f | %.1f | %.2f |\n"
+              "| the same answers as separate AnalyticsService RPCs | %.1f | %.1f | %.2f |%s\n",
+              name.c_str(), as_of.c_str(), static_cast<long long>(claims), report.payers_size(),
+              html_bytes, calls, structured.p50_ms, structured.p99_ms, html.p50_ms, html.p99_ms,
+              structured.p50_ms > 0 ? html.p50_ms / structured.p50_ms : 0.0, pieces.p50_ms,
+              pieces.p99_ms, structured.p50_ms > 0 ? pieces.p50_ms / structured.p50_ms : 0.0,
+              failures > 0 ? absl::StrCat(" (", failures.load(), " failures)").c_str() : "");
+  std::fflush(stdout);
+}
+
 int Run() {
   std::string url = absl::GetFlag(FLAGS_database_url);
   if (url.empty() && std::getenv("DATABASE_URL") != nullptr) url = std::getenv("DATABASE_URL");
@@ -303,7 +464,7 @@ int Run() {
   }
   ApiKeyRecord reader;
   reader.display_name = "analytics_bench";
-  reader.scopes = {Scope::kRead};
+  reader.scopes = {Scope::kRead, Scope::kReport};
   reader.practice_npis = {npi};
   auto key = IssueApiKey(**access, reader, clock.Now());
   if (!key.ok()) {
@@ -380,6 +541,14 @@ int Run() {
     *source = response.source();
     return ok;
   }, queries::kBaselineWorklist});
+
+  if (absl::GetFlag(FLAGS_report_calls) > 0) {
+    MeasureMonthlyReport(channel, practice, big);
+  }
+  if (absl::GetFlag(FLAGS_report_only)) {
+    (*server)->Shutdown(absl::Seconds(1));
+    return 0;
+  }
 
   const int clients = absl::GetFlag(FLAGS_clients);
   const Practice measured = *(*store)->GetPractice(npi);

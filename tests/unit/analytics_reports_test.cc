@@ -167,6 +167,16 @@ TEST_F(AnalyticsReportsTest, CompareCountsByHandAndSaysWhereTheAnswerCameFrom) {
                 .denominator(),
             1);
 
+  // A payer filter is kept by the aggregates' count cells: they answer, with the same counts.
+  v1::CompareCohortsRequest by_payer = CompareRequest();
+  by_payer.mutable_filter()->add_payer_ids("PAYER1");
+  v1::CompareCohortsResponse payer;
+  ASSERT_TRUE(Compare(by_payer, &payer).ok());
+  EXPECT_EQ(payer.source(), v1::DATA_SOURCE_MONTHLY_AGGREGATES);
+  EXPECT_EQ(payer.nonspecific_claims(), 3);
+  EXPECT_EQ(Measure(payer.comparisons(0), v1::MEASURE_INITIAL_DENIAL_RATE).nonspecific().numerator(),
+            2);
+
   // A rendering-provider filter is beyond the aggregates: per-claim facts answer.
   v1::CompareCohortsRequest by_provider = CompareRequest();
   by_provider.mutable_filter()->add_rendering_npis("1999999984");
