@@ -98,6 +98,19 @@ class ReportFactsTest : public StoreTest {
                                                          *selection.months.first)))
             << "grain " << grain;
       }
+      // Count cells keep the payer, so a payer filter is read from them at every grain.
+      ASSERT_FALSE(raw.empty());
+      MeasureSelection by_payer = selection;
+      by_payer.filters.payer_ids = {raw.front().payer_id};
+      for (int grain : {0, int{kMergeMonths}, int{kMergeStrata}}) {
+        auto stored = s.LoadFactCells(practice, {kAsOf, by_payer}, kCountCells | grain);
+        ASSERT_TRUE(stored.ok()) << stored.status();
+        ASSERT_TRUE(stored->has_value());
+        EXPECT_EQ(Describe(**stored), Describe(KeepKinds(CellsOfFacts(raw, by_payer),
+                                                         kCountCells | grain,
+                                                         *by_payer.months.first)))
+            << "payer filter, grain " << grain;
+      }
 
       auto facts = s.LoadFacts(practice, request);
       ASSERT_TRUE(facts.ok()) << facts.status();
