@@ -6,6 +6,7 @@
 #define DENIALSCOPE_ANALYTICS_CLAIM_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -108,6 +109,14 @@ class ClaimStore {
   // trace_number and sequence.
   virtual absl::StatusOr<std::vector<ProviderLevelAdjustment>> ListProviderAdjustments(
       const Practice& practice) = 0;
+
+  // Payer names by payer id as the practice's claims gave them (NM1*PR), for display; payers
+  // sent without a name are left out. Stores that keep no names answer none (the default).
+  virtual absl::StatusOr<std::map<std::string, std::string>> PayerNames(
+      const Practice& practice) {
+    (void)practice;
+    return std::map<std::string, std::string>();
+  }
 
   // Active (not voided) claims whose date of service falls in the query's range, each with
   // every stored event that joins to it, events in no particular order.

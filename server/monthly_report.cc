@@ -4,6 +4,7 @@
 #include "server/monthly_report.h"
 
 #include <cmath>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -144,9 +145,10 @@ absl::Status FillPayerRow(const ServiceContext& context, const std::string& prac
 }
 
 // The payer table: the top kReportPayers payers by claims, then the rest pooled.
-absl::Status AddPayerTable(const ServiceContext& context, const std::string& practice,
-                           absl::CivilMonth month, const std::string& as_of,
-                           v1::MonthlyReport* report, int64_t* rows) {
+absl::Status AddPayerTable(const ServiceContext& context, const Practice& practice_record,
+                           const std::string& practice, absl::CivilMonth month,
+                           const std::string& as_of, v1::MonthlyReport* report,
+                           int64_t* rows) {
   std::vector<std::pair<std::string, int64_t>> payers;
   int64_t read = 0;
   DS_RETURN_IF_ERROR(AnswerPayerClaims(
@@ -154,6 +156,10 @@ absl::Status AddPayerTable(const ServiceContext& context, const std::string& pra
       &read));
   *rows += read;
   report->set_payer_count(static_cast<int32_t>(payers.size()));
+  std::map<std::string, std::string> names;
+  if (!payers.empty()) {
+    DS_ASSIGN_OR_RETURN(names, context.store->PayerNames(practice_record));
+  }
   std::vector<std::string> others;
   for (size_t i = 0; i < payers.size(); ++i) {
     if (i >= static_cast<size_t>(kReportPayers)) {
@@ -162,7 +168,10 @@ absl::Status AddPayerTable(const ServiceContext& context, const std::string& pra
     }
     v1::PayerRow* row = report->add_payers();
     row->set_payer_id(payers[i].first);
-    row->set_display_name(payers[i].first);
+    const auto name = names.find(payers[i].first);
+    row->set_display_name(name == names.end()
+                              ? payers[i].first
+                              : absl::StrCat(name->second, " (", payers[i].first, ")"));
     DS_RETURN_IF_ERROR(
         FillPayerRow(context, practice, month, as_of, {payers[i].first}, row, rows));
   }
@@ -452,7 +461,8 @@ absl::StatusOr<v1::MonthlyReport> BuildMonthlyReport(const ServiceContext& conte
   }
 
   DS_RETURN_IF_ERROR(
-      AddPayerTable(context, practice_name, months.month, as_of_text, &report, &total));
+      AddPayerTable(context, practice, practice_name, months.month, as_of_text, &report,
+                    &total));
 
   int64_t claims = report.comparison().nonspecific_claims();
   for (const v1::CohortComparison& c : report.comparison().comparisons()) {

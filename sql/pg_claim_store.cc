@@ -313,6 +313,8 @@ class PgClaimStore : public ClaimStore {
   absl::StatusOr<std::optional<FactCells>> LoadFactCells(const Practice& practice,
                                                          const FactsRequest& request,
                                                          int kinds) override;
+  absl::StatusOr<std::map<std::string, std::string>> PayerNames(
+      const Practice& practice) override;
   absl::StatusOr<std::optional<std::vector<ClaimFacts>>> LoadFacts(
       const Practice& practice, const FactsRequest& request) override;
   absl::StatusOr<std::optional<std::vector<ClaimFacts>>> ListDeniedFacts(
@@ -685,6 +687,19 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestProviderAdjustment
   });
   if (!status.ok()) return status;
   return results;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> PgClaimStore::PayerNames(
+    const Practice& practice) {
+  return ReadSnapshot<std::map<std::string, std::string>>(
+      "reading payer names", practice,
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::map<std::string, std::string>> {
+        std::map<std::string, std::string> out;
+        for (const pqxx::row& row : tx.exec_params(q::kSelectPayerNames, practice.practice_id)) {
+          out.emplace(row[0].c_str(), row[1].c_str());
+        }
+        return out;
+      });
 }
 
 absl::StatusOr<std::vector<ProviderLevelAdjustment>> PgClaimStore::ListProviderAdjustments(

@@ -55,6 +55,9 @@ inline constexpr char kListPractices[] =
 inline constexpr char kLockClaimKeys[] =
     "SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) AS k";
 
+// $1 practice_id: the practice's payers that have a name.
+inline constexpr char kSelectPayerNames[] =
+    "SELECT payer_id, payer_name FROM payers WHERE practice_id = $1 AND payer_name <> ''";
 // $1 practice_id, $2 payer_id[], $3 payer_name[] (sorted by payer_id, distinct). Adds new
 // payers and fills a missing name; never takes row locks on existing payers.
 inline constexpr char kUpsertPayers[] =

@@ -189,6 +189,8 @@ TEST_F(ReportE2eTest, NumbersAreTheAnalyticsServiceAnswers) {
   for (const v1::PayerRow& row : report.payers()) {
     SCOPED_TRACE(row.payer_id());
     EXPECT_EQ(row.payers(), 1);
+    // Every demo payer is sent with its name (NM1*PR): "NAME (id)".
+    EXPECT_THAT(row.display_name(), ::testing::EndsWith(absl::StrCat(" (", row.payer_id(), ")")));
     v1::CompareCohortsRequest request = Scope<v1::CompareCohortsRequest>(kMonth, kMonth);
     request.mutable_filter()->add_payer_ids(row.payer_id());
     v1::CompareCohortsResponse by_payer;
