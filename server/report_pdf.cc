@@ -135,11 +135,15 @@ class PdfLayout {
 
   void Heading(const std::string& text, double keep_with_next) {
     const double line = LineHeight(12);
-    EnsureSpace(10 + line + keep_with_next);
+    SetFont(12, true);
+    const std::vector<std::string> lines = Wrap(text, kContentWidth);
+    EnsureSpace(10 + line * static_cast<double>(lines.size()) + keep_with_next);
     SetFont(12, true);
     y_ += 10;
-    DrawText(kMargin, y_ + Ascent(), FitText(text, kContentWidth), kText);
-    y_ += line;
+    for (const std::string& l : lines) {
+      DrawText(kMargin, y_ + Ascent(), l, kText);
+      y_ += line;
+    }
     SetColor(kRule);
     cairo_set_line_width(cr_, 0.6);
     cairo_move_to(cr_, kMargin, y_ + 1);
@@ -543,15 +547,19 @@ class PdfLayout {
 
   // ----- tables -----
 
-  // Natural widths when they fit; otherwise every column gets at least its longest word and
-  // the rest of the width goes to the columns in proportion to what they still lack.
+  // Natural widths (every cell on one line) when they fit. Otherwise headers wrap first: each
+  // column gets its body's one-line width (at least its header's longest word) and any width
+  // left over goes to the headers that still wrap. When even that is too wide, every column
+  // gets its longest word and the rest goes in proportion to what the columns still lack.
   std::vector<double> ColumnWidths(const ReportTable& table, size_t columns) {
-    std::vector<double> natural(columns, 0), minimum(columns, 0);
+    std::vector<double> full(columns, 0), body(columns, 0), minimum(columns, 0);
     for (size_t r = 0; r < table.rows.size(); ++r) {
       SetFont(kTableSize, r == 0);
       for (size_t c = 0; c < columns && c < table.rows[r].size(); ++c) {
         const std::string& cell = table.rows[r][c];
-        natural[c] = std::max(natural[c], TextWidth(cell) + 2 * kCellPadX);
+        const double width = TextWidth(cell) + 2 * kCellPadX;
+        full[c] = std::max(full[c], width);
+        if (r > 0) body[c] = std::max(body[c], width);
         size_t at = 0;
         while (at <= cell.size()) {
           size_t end = cell.find(' ', at);
@@ -561,21 +569,29 @@ class PdfLayout {
         }
       }
     }
-    double natural_sum = 0, minimum_sum = 0;
+    double full_sum = 0, body_sum = 0, minimum_sum = 0;
     for (size_t c = 0; c < columns; ++c) {
-      natural_sum += natural[c];
+      body[c] = std::max(body[c], minimum[c]);
+      full_sum += full[c];
+      body_sum += body[c];
       minimum_sum += minimum[c];
     }
-    if (natural_sum <= kContentWidth) return natural;
+    if (full_sum <= kContentWidth) return full;
     std::vector<double> widths(columns);
+    if (body_sum <= kContentWidth) {
+      const double spare = kContentWidth - body_sum;
+      for (size_t c = 0; c < columns; ++c) {
+        widths[c] = body[c] + spare * (full[c] - body[c]) / (full_sum - body_sum);
+      }
+      return widths;
+    }
     if (minimum_sum >= kContentWidth) {
       for (size_t c = 0; c < columns; ++c) widths[c] = minimum[c] * kContentWidth / minimum_sum;
       return widths;
     }
     const double spare = kContentWidth - minimum_sum;
-    const double lacking = natural_sum - minimum_sum;
     for (size_t c = 0; c < columns; ++c) {
-      widths[c] = minimum[c] + spare * (natural[c] - minimum[c]) / lacking;
+      widths[c] = minimum[c] + spare * (body[c] - minimum[c]) / (body_sum - minimum_sum);
     }
     return widths;
   }
