@@ -91,6 +91,12 @@ absl::StatusOr<std::vector<ProviderLevelAdjustment>> FaultyClaimStore::ListProvi
       Method::kListProviderAdjustments, [&] { return inner_->ListProviderAdjustments(practice); });
 }
 
+absl::StatusOr<std::map<std::string, std::string>> FaultyClaimStore::PayerNames(
+    const Practice& practice) {
+  return Run<std::map<std::string, std::string>>(Method::kPayerNames,
+                                                 [&] { return inner_->PayerNames(practice); });
+}
+
 absl::StatusOr<std::vector<ClaimHistory>> FaultyClaimStore::LoadClaims(
     const Practice& practice, const ClaimQuery& query) {
   return Run<std::vector<ClaimHistory>>(Method::kLoadClaims,

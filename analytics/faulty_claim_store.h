@@ -34,6 +34,7 @@ class FaultyClaimStore : public ClaimStore {
     kRebuildFacts,
     kIngestProviderAdjustments,
     kListProviderAdjustments,
+    kPayerNames,
   };
   enum class Timing {
     kBefore,  // fail without calling the wrapped store
@@ -69,6 +70,8 @@ class FaultyClaimStore : public ClaimStore {
       const Practice& practice,
       absl::Span<const ProviderLevelAdjustment> adjustments) override;
   absl::StatusOr<std::vector<ProviderLevelAdjustment>> ListProviderAdjustments(
+      const Practice& practice) override;
+  absl::StatusOr<std::map<std::string, std::string>> PayerNames(
       const Practice& practice) override;
   absl::StatusOr<std::vector<ClaimHistory>> LoadClaims(const Practice& practice,
                                                        const ClaimQuery& query) override;

@@ -194,6 +194,21 @@ absl::StatusOr<std::vector<ProviderLevelAdjustment>> MemoryClaimStore::ListProvi
   return out;
 }
 
+absl::StatusOr<std::map<std::string, std::string>> MemoryClaimStore::PayerNames(
+    const Practice& practice) {
+  absl::ReaderMutexLock lock(&mutex_);
+  if (absl::Status status = CheckPractice(practice); !status.ok()) return status;
+  // As the PostgreSQL store keeps them: the first name a claim gave the payer.
+  std::map<std::string, std::string> names;
+  const ClaimKey first{practice.practice_id, "", ""};
+  for (auto it = claims_.lower_bound(first);
+       it != claims_.end() && std::get<0>(it->first) == practice.practice_id; ++it) {
+    const Claim& claim = it->second.claim;
+    if (!claim.payer_name.empty()) names.emplace(claim.payer_id, claim.payer_name);
+  }
+  return names;
+}
+
 absl::StatusOr<std::vector<ClaimHistory>> MemoryClaimStore::LoadClaims(
     const Practice& practice, const ClaimQuery& query) {
   absl::ReaderMutexLock lock(&mutex_);

@@ -60,6 +60,8 @@ class MemoryClaimStore : public ClaimStore {
       absl::Span<const ProviderLevelAdjustment> adjustments) override;
   absl::StatusOr<std::vector<ProviderLevelAdjustment>> ListProviderAdjustments(
       const Practice& practice) override;
+  absl::StatusOr<std::map<std::string, std::string>> PayerNames(
+      const Practice& practice) override;
   absl::StatusOr<std::vector<ClaimHistory>> LoadClaims(const Practice& practice,
                                                        const ClaimQuery& query) override;
   absl::StatusOr<std::optional<FactCells>> LoadFactCells(const Practice& practice,

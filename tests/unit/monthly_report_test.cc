@@ -37,9 +37,10 @@ class MonthlyReportTest : public ::testing::Test {
   // One $100 one-line claim served on `day`: denied CO-50 when `denied`, else paid $80 with a
   // CO-45 write-off of $20, both adjudicated 10 days later.
   void AddClaim(const std::string& id, const std::string& diagnosis, const std::string& payer,
-                Day day, bool denied) {
-    ASSERT_TRUE(
-        store_.IngestClaims(practice_, {MakeClaim(id, {diagnosis}, {10000}, day, payer)}).ok());
+                Day day, bool denied, const std::string& payer_name = "") {
+    Claim claim = MakeClaim(id, {diagnosis}, {10000}, day, payer);
+    claim.payer_name = payer_name;
+    ASSERT_TRUE(store_.IngestClaims(practice_, {claim}).ok());
     const RemittanceEvent event =
         denied ? MakeEvent(id, 1, 10000, 0, day + 10, {Adj(GroupCode::kCO, "50", 10000)}, payer)
                : MakeEvent(id, 1, 10000, 8000, day + 10, {Adj(GroupCode::kCO, "45", 2000)},
@@ -65,7 +66,8 @@ class MonthlyReportTest : public ::testing::Test {
 };
 
 // Ten payers in March 2026: PAYER0 has 12 claims, PAYER1 11, ... PAYER9 3. In each payer the
-// first claim is specific (M50.121, paid), the others M54.2, denied at even positions.
+// first claim is specific (M50.121, paid), the others M54.2, denied at even positions. Only
+// PAYER1's claims carry a payer name.
 //   PAYER0: M54.2 positions 1..11, denied 2,4,6,8,10: 5 of 11; specific 0 of 1.
 //   Pooled (PAYER8: 4 claims, PAYER9: 3): M54.2 positions 1..3 and 1..2, denied 2 and 2:
 //   2 of 5, $200 of $500 denied (0.4), paid $240 of $500 (0.48); specific 0 of 2, paid
@@ -74,7 +76,8 @@ TEST_F(MonthlyReportTest, PayerTableShowsTopPayersAndPoolsTheRest) {
   for (int payer = 0; payer < 10; ++payer) {
     for (int i = 0; i < 12 - payer; ++i) {
       AddClaim(absl::StrCat("C", payer, "-", i), i == 0 ? "M50121" : "M542",
-               absl::StrCat("PAYER", payer), Day(2026, 3, 2 + i), i > 0 && i % 2 == 0);
+               absl::StrCat("PAYER", payer), Day(2026, 3, 2 + i), i > 0 && i % 2 == 0,
+               payer == 1 ? "ACME HEALTH PLAN" : "");
     }
   }
   const v1::MonthlyReport report = Build("2026-03");
@@ -84,7 +87,8 @@ TEST_F(MonthlyReportTest, PayerTableShowsTopPayersAndPoolsTheRest) {
   for (int i = 0; i < kReportPayers; ++i) {
     const v1::PayerRow& row = report.payers(i);
     EXPECT_EQ(row.payer_id(), absl::StrCat("PAYER", i));
-    EXPECT_EQ(row.display_name(), row.payer_id());
+    // Shown by name and id when the claims name the payer (PAYER1), else by id.
+    EXPECT_EQ(row.display_name(), i == 1 ? "ACME HEALTH PLAN (PAYER1)" : row.payer_id());
     EXPECT_EQ(row.payers(), 1);
     EXPECT_EQ(row.nonspecific_claims() + row.specific_claims(), 12 - i);
     claims += row.nonspecific_claims() + row.specific_claims();
