@@ -58,7 +58,7 @@ ABSL_FLAG(int, clients, 8, "Concurrent clients per RPC.");
 ABSL_FLAG(int, calls, 100, "Calls per client per RPC (after 3 warm-up calls).");
 ABSL_FLAG(int, baseline_calls, 1, "GROUP BY runs per client per report.");
 ABSL_FLAG(int, report_calls, 10,
-          "Timed calls of ReportService.GetMonthlyReport per format (structured, HTML) and of "
+          "Timed calls of ReportService.GetMonthlyReport per format (structured, HTML, PDF) and of "
           "its baseline, one client, after one warm-up; 0 skips the monthly report.");
 ABSL_FLAG(bool, report_only, false,
           "Time only the monthly report (skip the dashboard RPCs and their GROUP BY).");
@@ -345,8 +345,9 @@ bool ReportPiecesByRpc(v1::AnalyticsService::Stub& stub, const std::string& prac
 }
 
 // DESIGN §6: the monthly report in < 1 s with 1 million claims in the practice. Times
-// GetMonthlyReport for the last generated service month, structured and as HTML, against the
-// same answers asked as separate AnalyticsService RPCs, all from one client in this run.
+// GetMonthlyReport for the last generated service month, structured, as HTML and as PDF,
+// against the same answers asked as separate AnalyticsService RPCs, all from one client in
+// this run.
 void MeasureMonthlyReport(const std::shared_ptr<grpc::Channel>& channel,
                           const std::string& practice, const DemoOptions& options) {
   auto reports = v1::ReportService::NewStub(channel);
@@ -368,6 +369,11 @@ void MeasureMonthlyReport(const std::shared_ptr<grpc::Channel>& channel,
     return PullMonthlyReport(*reports, name, as_of, v1::REPORT_FORMAT_HTML, &ignored,
                              &html_bytes);
   }, &failures);
+  size_t pdf_bytes = 0;
+  const Percentiles pdf = Measure(1, 1, calls, [&] {
+    v1::MonthlyReport ignored;
+    return PullMonthlyReport(*reports, name, as_of, v1::REPORT_FORMAT_PDF, &ignored, &pdf_bytes);
+  }, &failures);
   const Percentiles pieces = Measure(1, 1, calls, [&] {
     return ReportPiecesByRpc(*analytics, practice, month, as_of, report);
   }, &failures);
@@ -381,15 +387,18 @@ void MeasureMonthlyReport(const std::shared_ptr<grpc::Channel>& channel,
   std::printf("\nOne run of the separate RPCs, ms per kind:");
   for (const auto& [kind, ms] : times) std::printf(" %s %.1f;", kind.c_str(), ms);
   std::printf("\nMonthly report %s as of %s: %lld neck-pain claims in the month, %d payer rows, "
-              "HTML %zu bytes; one client, %d calls each after 1 warm-up\n"
+              "HTML %zu bytes, PDF %zu bytes; one client, %d calls each after 1 warm-up\n"
               "| call | p50 (ms) | p99 (ms) | p50 / GetMonthlyReport structured p50 |\n"
               "| --- | --- | --- | --- |\n"
               "| GetMonthlyReport, structured | %.1f | %.1f | 1.00 |\n"
               "| GetMonthlyReport, HTML | %.1f | %.1f | %.2f |\n"
+              "| GetMonthlyReport, PDF | %.1f | %.1f | %.2f |\n"
               "| the same answers as separate AnalyticsService RPCs | %.1f | %.1f | %.2f |%s\n",
               name.c_str(), as_of.c_str(), static_cast<long long>(claims), report.payers_size(),
-              html_bytes, calls, structured.p50_ms, structured.p99_ms, html.p50_ms, html.p99_ms,
-              structured.p50_ms > 0 ? html.p50_ms / structured.p50_ms : 0.0, pieces.p50_ms,
+              html_bytes, pdf_bytes, calls, structured.p50_ms, structured.p99_ms, html.p50_ms,
+              html.p99_ms, structured.p50_ms > 0 ? html.p50_ms / structured.p50_ms : 0.0,
+              pdf.p50_ms, pdf.p99_ms, structured.p50_ms > 0 ? pdf.p50_ms / structured.p50_ms : 0.0,
+              pieces.p50_ms,
               pieces.p99_ms, structured.p50_ms > 0 ? pieces.p50_ms / structured.p50_ms : 0.0,
               failures > 0 ? absl::StrCat(" (", failures.load(), " failures)").c_str() : "");
   std::fflush(stdout);
