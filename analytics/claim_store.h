@@ -141,6 +141,16 @@ class ClaimStore {
   // Recomputes every stored fact and cell of the practice from its raw claims and events with
   // the store's current code lists (after a code-list change).
   virtual absl::Status RebuildFacts(const Practice& practice) = 0;
+
+  // The practice's data version: a value that changes, in the same transaction, with every
+  // change to its claims, events or stored facts, so an answer computed after reading
+  // version V may be reused while the version still reads V (server/answer_cache.h).
+  // nullopt when the store keeps no versions (answers are then never reused); NOT_FOUND when
+  // the NPI is not onboarded.
+  virtual absl::StatusOr<std::optional<int64_t>> DataVersion(const std::string& npi) {
+    (void)npi;
+    return std::optional<int64_t>();
+  }
 };
 
 }  // namespace denialscope

@@ -301,11 +301,16 @@ std::vector<Cell> Remerge(std::vector<Cell> cells, Key key, Add add) {
   return out;
 }
 
-FactCells KeepKinds(FactCells cells, int kinds, absl::CivilMonth first) {
+FactCells KeepKinds(FactCells cells, int kinds, absl::CivilMonth first, Day as_of) {
   if ((kinds & kCountCells) == 0) cells.counts.clear();
   if ((kinds & kReasonCells) == 0) cells.reasons.clear();
   if ((kinds & kTimeCells) == 0) cells.times.clear();
   if ((kinds & kReceiptCells) == 0) cells.receipts.clear();
+  if (kinds & kDueReceipts) {
+    const Day due = as_of - kPromptPayMinimumAge;
+    std::erase_if(cells.receipts, [&](const ReceiptCell& c) { return c.received_date > due; });
+    for (ReceiptCell& c : cells.receipts) c.received_date = due;
+  }
   for (CountCell& c : cells.counts) {
     if (kinds & kMergeMonths) c.month = first;
     if (kinds & kMergeStrata) {

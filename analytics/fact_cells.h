@@ -168,6 +168,11 @@ enum CellKind : int {
   // families (the trend). A merged key reads as the period's first month, or empty ids.
   kMergeMonths = 16,
   kMergeStrata = 32,
+  // Receipt cells as prompt pay reads them (PaymentTimeline counts a cell only once it was
+  // received kPromptPayMinimumAge days before the as-of date): those cells summed into one
+  // per leaf dated as-of minus that age, the later ones left out. A year of receipts comes
+  // back as a few rows instead of one per leaf and receipt day.
+  kDueReceipts = 64,
 };
 // Stored cells can serve `kinds` under these filters: count cells are kept per payer and
 // procedure family, every other kind only per month and cohort leaf, and nothing per
@@ -182,8 +187,9 @@ const MeasureContext& BuiltinMeasureContext();
 // them: the raw path and the per-claim path of a request use this.
 FactCells CellsOfFacts(const std::vector<ClaimFacts>& facts, const MeasureSelection& selection);
 // The cells of `kinds` only, at the grain `kinds` asks for (see CellKind); `first` is the
-// period's first month, the month merged cells carry.
-FactCells KeepKinds(FactCells cells, int kinds, absl::CivilMonth first);
+// period's first month, the month merged cells carry; `as_of` dates kDueReceipts.
+FactCells KeepKinds(FactCells cells, int kinds, absl::CivilMonth first,
+                    Day as_of = kAllEventsAsOf);
 
 }  // namespace denialscope
 

@@ -277,7 +277,8 @@ absl::StatusOr<std::optional<FactCells>> MemoryClaimStore::LoadFactCells(
   if (!facts->has_value()) return std::optional<FactCells>();
   return std::optional<FactCells>(
       KeepKinds(CellsOfFacts(**facts, request.selection), kinds,
-                request.selection.months.first.value_or(absl::CivilMonth(1900, 1))));
+                request.selection.months.first.value_or(absl::CivilMonth(1900, 1)),
+                request.as_of));
 }
 
 absl::StatusOr<std::optional<std::vector<ClaimFacts>>> MemoryClaimStore::LoadFacts(

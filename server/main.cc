@@ -2,6 +2,8 @@
 // opens the PostgreSQL store and serves until SIGTERM or SIGINT, then drains gracefully.
 #include <signal.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -71,6 +73,9 @@ ABSL_FLAG(int, max_message_bytes, 64 << 20,
 ABSL_FLAG(int, db_statement_timeout_ms, 30000,
           "Longest one database statement may run; longer ones are cancelled and the call gets "
           "RESOURCE_EXHAUSTED (env DENIALSCOPE_DB_STATEMENT_TIMEOUT_MS).");
+ABSL_FLAG(int, answer_cache_mb, 64,
+          "MiB of recent AnalyticsService answers kept per process, reused until the practice's "
+          "data changes (env DENIALSCOPE_ANSWER_CACHE_MB; 0: no cache).");
 
 namespace denialscope {
 namespace {
@@ -111,6 +116,9 @@ void ApplyEnvironmentDefaults() {
   }
   if (const char* v = env("DENIALSCOPE_DB_STATEMENT_TIMEOUT_MS"); v && absl::SimpleAtoi(v, &n)) {
     absl::SetFlag(&FLAGS_db_statement_timeout_ms, n);
+  }
+  if (const char* v = env("DENIALSCOPE_ANSWER_CACHE_MB"); v && absl::SimpleAtoi(v, &n)) {
+    absl::SetFlag(&FLAGS_answer_cache_mb, n);
   }
 }
 
@@ -280,6 +288,7 @@ int Run() {
   ServerOptions options;
   options.listen_address = listen;
   options.max_handler_threads = absl::GetFlag(FLAGS_max_handler_threads);
+  options.answer_cache_bytes = int64_t{std::max(0, absl::GetFlag(FLAGS_answer_cache_mb))} << 20;
   context.access = access->get();
   if (absl::Status security = ApplySecurityFlags(&options); !security.ok()) {
     return Fail("configuration", security);

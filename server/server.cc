@@ -59,6 +59,10 @@ absl::StatusOr<std::unique_ptr<DenialscopeServer>> DenialscopeServer::Start(
     context.limiter = server->limiter_.get();
   }
   server->call_limiter_ = context.limiter;
+  if (context.answer_cache == nullptr && options.answer_cache_bytes > 0) {
+    server->answer_cache_ = std::make_unique<AnswerCache>(options.answer_cache_bytes);
+    context.answer_cache = server->answer_cache_.get();
+  }
   server->admin_ = std::make_unique<AdminServiceImpl>(context);
   server->ingest_ = std::make_unique<IngestServiceImpl>(context);
   server->analytics_ = std::make_unique<AnalyticsServiceImpl>(context);

@@ -4,12 +4,14 @@
 #ifndef DENIALSCOPE_SERVER_SERVER_H_
 #define DENIALSCOPE_SERVER_SERVER_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "server/answer_cache.h"
 #include "server/service_context.h"
 
 namespace denialscope {
@@ -22,6 +24,8 @@ struct ServerOptions {
   int max_receive_message_bytes = 64 << 20;
   // Calls one API key may have in flight (RESOURCE_EXHAUSTED beyond); below 1: no cap.
   int max_calls_per_key = 8;
+  // Bytes of recent AnalyticsService answers kept (answer_cache.h); 0 keeps none.
+  int64_t answer_cache_bytes = 64 << 20;
   // TLS, PEM text (not paths). Without a certificate the port is plaintext, which main()
   // allows on loopback only. With client_ca_pem, clients must present a certificate it
   // signed (mutual TLS); API keys are still required on top.
@@ -60,6 +64,7 @@ class DenialscopeServer {
   std::unique_ptr<ReportServiceImpl> report_;
   std::unique_ptr<CallLimiter> limiter_;
   const CallLimiter* call_limiter_ = nullptr;
+  std::unique_ptr<AnswerCache> answer_cache_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

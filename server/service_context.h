@@ -14,6 +14,8 @@
 
 namespace denialscope {
 
+class AnswerCache;  // answer_cache.h
+
 struct ServiceContext {
   ClaimStore* store = nullptr;
   const CohortTaxonomy* taxonomy = nullptr;
@@ -28,6 +30,9 @@ struct ServiceContext {
   // ones when null. Must be the lists the store derives its stored facts with.
   const CodeLists* code_lists = nullptr;
   const ProcedureFamilies* procedure_families = nullptr;
+  // Recent AnalyticsService answers (answer_cache.h); DenialscopeServer::Start provides one
+  // of ServerOptions::answer_cache_bytes when this is null. Null: every call is answered.
+  AnswerCache* answer_cache = nullptr;
 };
 
 }  // namespace denialscope

@@ -46,6 +46,7 @@ absl::Status BulkLoadHistories(const std::string& url, const Practice& practice,
     pg::WriteEvents(tx, id, events);
     DS_RETURN_IF_ERROR(pg::WriteFacts(tx, id, {}, histories, context.taxonomy));
     DS_RETURN_IF_ERROR(pg::UpdateReportFacts(tx, id, {}, histories, context));
+    pg::BumpDataVersion(tx, id);
     tx.commit();
     return absl::OkStatus();
   } catch (...) {

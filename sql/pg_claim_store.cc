@@ -41,6 +41,7 @@
 #include "sql/pg_values.h"
 #include "sql/queries.h"
 #include "sql/report_facts.h"
+#include "sql/report_queries.h"
 
 namespace denialscope {
 namespace {
@@ -279,6 +280,13 @@ absl::Status CheckPractice(pqxx::transaction_base& tx, const Practice& practice)
   return absl::OkStatus();
 }
 
+// Whether a batch stored anything (only then does the practice's data version change).
+bool AnyAccepted(const std::vector<RecordResult>& results) {
+  return std::any_of(results.begin(), results.end(), [](const RecordResult& r) {
+    return r.outcome == RecordOutcome::kAccepted;
+  });
+}
+
 // --- The store --------------------------------------------------------------------------------
 
 class PgClaimStore : public ClaimStore {
@@ -320,6 +328,7 @@ class PgClaimStore : public ClaimStore {
   absl::StatusOr<std::optional<std::vector<ClaimFacts>>> ListDeniedFacts(
       const Practice& practice, const WorklistRequest& request) override;
   absl::Status RebuildFacts(const Practice& practice) override;
+  absl::StatusOr<std::optional<int64_t>> DataVersion(const std::string& npi) override;
 
  private:
   // Runs `read` (pqxx::transaction_base& -> StatusOr<T>) in one read-only snapshot after
@@ -427,6 +436,7 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestClaims(
   absl::Status status = Run("ingesting claims", [&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
     DS_ASSIGN_OR_RETURN(results, IngestClaimsTx(tx, practice, claims, hashes));
+    if (AnyAccepted(results)) pg::BumpDataVersion(tx, practice.practice_id);
     tx.commit();
     return absl::OkStatus();
   });
@@ -517,6 +527,7 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestRemittances(
   absl::Status status = Run("ingesting remittances", [&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
     DS_ASSIGN_OR_RETURN(results, IngestRemittancesTx(tx, practice, events, hashes));
+    if (AnyAccepted(results)) pg::BumpDataVersion(tx, practice.practice_id);
     tx.commit();
     return absl::OkStatus();
   });
@@ -681,6 +692,8 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestProviderAdjustment
         }
       }
     }
+    // No answer reads these yet; the version moves anyway so none can go stale once one does.
+    if (AnyAccepted(decided)) pg::BumpDataVersion(tx, practice_id);
     tx.commit();
     results = std::move(decided);
     return absl::OkStatus();
@@ -801,9 +814,31 @@ absl::Status PgClaimStore::RebuildFacts(const Practice& practice) {
     }
     tx.exec_params(q::kLockClaimKeys, locks.Literal());
     DS_RETURN_IF_ERROR(pg::RebuildReportFacts(tx, practice.practice_id, measures_));
+    pg::BumpDataVersion(tx, practice.practice_id);
     tx.commit();
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<std::optional<int64_t>> PgClaimStore::DataVersion(const std::string& npi) {
+  int64_t version = 0;
+  absl::Status status = Run("reading a data version", [&](pqxx::connection& c) -> absl::Status {
+    pqxx::read_transaction tx(c);
+    pqxx::result practice = tx.exec_params(q::kSetPracticeByNpi, npi);
+    if (practice.empty()) {
+      return absl::NotFoundError(absl::StrCat("practice ", npi, " is not onboarded"));
+    }
+    DS_ASSIGN_OR_RETURN(const int64_t practice_id, ParseInt(practice[0][0]));
+    pqxx::result rows = tx.exec_params(q::kSelectDataVersion, practice_id);
+    // No row: nothing was stored since migration 0006; the first change writes one.
+    if (!rows.empty()) {
+      DS_ASSIGN_OR_RETURN(version, ParseInt(rows[0][0]));
+    }
+    tx.commit();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return std::optional<int64_t>(version);
 }
 
 absl::Status CheckSchema(pqxx::connection& connection) {

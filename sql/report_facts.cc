@@ -235,6 +235,9 @@ void UpsertCells(pqxx::work& tx, int64_t practice_id,
                      keys.month.Literal(), keys.cohort.Literal(), keys.family.Literal(),
                      paid.Literal(), days.Literal(), claims.Literal(), open.Literal(),
                      open_charges.Literal());
+      tx.exec_params(q::kUpsertTimeTotals, practice_id, keys.basis.Literal(),
+                     keys.cohort.Literal(), keys.family.Literal(), paid.Literal(),
+                     days.Literal(), claims.Literal(), open.Literal(), open_charges.Literal());
     }
   }
   {
@@ -335,11 +338,15 @@ absl::Status UpdateReportFacts(pqxx::work& tx, int64_t practice_id,
   return absl::OkStatus();
 }
 
+void BumpDataVersion(pqxx::work& tx, int64_t practice_id) {
+  tx.exec_params(q::kBumpDataVersion, practice_id);
+}
+
 absl::Status RebuildReportFacts(pqxx::work& tx, int64_t practice_id,
                                 const MeasureContext& context) {
   for (const char* statement : {q::kDeleteReportFacts, q::kDeleteCountCells,
                                 q::kDeleteReasonCells, q::kDeleteTimeCells,
-                                q::kDeleteReceiptCells}) {
+                                q::kDeleteTimeTotals, q::kDeleteReceiptCells}) {
     tx.exec_params(statement, practice_id);
   }
   CellBuilder service(PeriodBasis::kServiceMonth);
@@ -427,7 +434,17 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
     }
   }
   if (kinds & kTimeCells) {
-    pqxx::result rows = tx.exec_params(q::kSelectTimeCells, practice_id, basis, from, to);
+    // A period covering every month with time cells reads their stored totals.
+    pqxx::result span = tx.exec_params(q::kSelectTimeCellSpan, practice_id, basis);
+    bool covers = true;  // no time cells: the totals are empty too
+    if (!span[0][0].is_null()) {
+      DS_ASSIGN_OR_RETURN(const Day lo, ParseDate(span[0][0].c_str()));
+      DS_ASSIGN_OR_RETURN(const Day hi, ParseDate(span[0][1].c_str()));
+      covers = first <= lo && hi <= last;
+    }
+    pqxx::result rows = covers
+                            ? tx.exec_params(q::kSelectTimeTotals, practice_id, basis, from)
+                            : tx.exec_params(q::kSelectTimeCells, practice_id, basis, from, to);
     cells.times.reserve(rows.size());
     for (const pqxx::row& row : rows) {
       TimeCell cell;
@@ -441,7 +458,11 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
     }
   }
   if (kinds & kReceiptCells) {
-    pqxx::result rows = tx.exec_params(q::kSelectReceiptCells, practice_id, basis, from, to);
+    pqxx::result rows =
+        (kinds & kDueReceipts)
+            ? tx.exec_params(q::kSelectDueReceiptCells, practice_id, basis, from, to,
+                             FormatDate(request.as_of - kPromptPayMinimumAge))
+            : tx.exec_params(q::kSelectReceiptCells, practice_id, basis, from, to);
     cells.receipts.reserve(rows.size());
     for (const pqxx::row& row : rows) {
       ReceiptCell cell;

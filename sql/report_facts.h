@@ -27,6 +27,11 @@ absl::Status UpdateReportFacts(pqxx::work& tx, int64_t practice_id,
                                const std::vector<ClaimHistory>& histories,
                                const MeasureContext& context);
 
+// Gives the practice a fresh data version (migration 0006), which invalidates every answer
+// servers cached for it. Call it last before the commit of a transaction that changed the
+// practice's claims, events or facts: it locks the practice's version row until the commit.
+void BumpDataVersion(pqxx::work& tx, int64_t practice_id);
+
 // Derives every fact and cell of the practice again from its raw claims and events, one
 // service month at a time. The caller holds every claim-key lock of the practice.
 absl::Status RebuildReportFacts(pqxx::work& tx, int64_t practice_id,

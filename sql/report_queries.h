@@ -55,6 +55,7 @@ inline constexpr char kDeleteCountCells[] = "DELETE FROM fact_count_cells WHERE 
 inline constexpr char kDeleteReasonCells[] =
     "DELETE FROM fact_reason_cells WHERE practice_id = $1";
 inline constexpr char kDeleteTimeCells[] = "DELETE FROM fact_time_cells WHERE practice_id = $1";
+inline constexpr char kDeleteTimeTotals[] = "DELETE FROM fact_time_totals WHERE practice_id = $1";
 inline constexpr char kDeleteReceiptCells[] =
     "DELETE FROM fact_receipt_cells WHERE practice_id = $1";
 // $1 practice_id: the service months of the practice's active claims (a rebuild derives
@@ -76,6 +77,20 @@ inline constexpr char kSetHorizon[] =
     "INSERT INTO fact_horizons AS h (practice_id, horizon)"
     " SELECT $1, $2::date WHERE $2::date IS NOT NULL"
     " ON CONFLICT (practice_id) DO UPDATE SET horizon = EXCLUDED.horizon";
+
+// The practice's data version (migration 0006): $1 practice_id. A fresh value from the
+// sequence; run as the last statement of every transaction that changes the practice's data.
+inline constexpr char kBumpDataVersion[] =
+    "INSERT INTO practice_data_versions AS v (practice_id, version)"
+    " VALUES ($1, nextval('practice_data_version_seq'))"
+    " ON CONFLICT (practice_id) DO UPDATE SET version = EXCLUDED.version";
+// $1 npi: the practice id, naming the practice for row-level security (as kCheckPractice).
+inline constexpr char kSetPracticeByNpi[] =
+    "SELECT practice_id, set_config('app.practice_id', practice_id::text, true) FROM practices"
+    " WHERE npi = $1";
+// $1 practice_id: its version, no row when nothing was ever stored for it.
+inline constexpr char kSelectDataVersion[] =
+    "SELECT version FROM practice_data_versions WHERE practice_id = $1";
 
 // The c_* columns of fact_count_cells: X(position in CountsToVector, 1-based; field name).
 #define DS_COUNT_COLUMNS(X) \
@@ -176,6 +191,23 @@ inline constexpr char kUpsertReceiptCells[] =
     "  adjudicated_within = ARRAY(SELECT a + b FROM unnest(c.adjudicated_within,"
     "   EXCLUDED.adjudicated_within) WITH ORDINALITY AS t(a, b, i) ORDER BY i)";
 
+// The same time-cell deltas summed over months into fact_time_totals (migration 0006), in
+// key order like the cells so concurrent batches lock rows in one order.
+inline constexpr char kUpsertTimeTotals[] =
+    "INSERT INTO fact_time_totals AS c (practice_id, basis, cohort, family, paid, day, claims,"
+    "  open_claims, open_charge_cents)"
+    " SELECT $1, u.basis, u.cohort, u.family, u.paid, u.day, sum(u.claims), sum(u.open_claims),"
+    "  sum(u.open_charge_cents)"
+    " FROM unnest($2::smallint[], $3::text[], $4::text[], $5::boolean[], $6::integer[],"
+    "  $7::bigint[], $8::bigint[], $9::bigint[])"
+    "  AS u(basis, cohort, family, paid, day, claims, open_claims, open_charge_cents)"
+    " GROUP BY u.basis, u.cohort, u.family, u.paid, u.day"
+    " ORDER BY u.basis, u.cohort, u.family, u.paid, u.day"
+    " ON CONFLICT (practice_id, basis, cohort, family, paid, day)"
+    " DO UPDATE SET claims = c.claims + EXCLUDED.claims,"
+    "  open_claims = c.open_claims + EXCLUDED.open_claims,"
+    "  open_charge_cents = c.open_charge_cents + EXCLUDED.open_charge_cents";
+
 // Cell reads: $1 practice_id, $2 basis, $3 first month, $4 last month (first days). Every
 // read sums in SQL over what its caller does not need (fact_cells.h CellKind), so a year of
 // a million claims comes back as hundreds of rows. Count cells: $5 payer_id[],
@@ -213,6 +245,23 @@ inline constexpr char kSelectReceiptCells[] =
     " sum(adjudicated_within[2])::bigint, sum(adjudicated_within[3])::bigint"
     " FROM fact_receipt_cells" DS_CELLS_IN_PERIOD
     " GROUP BY cohort, family, received_date HAVING sum(received) <> 0";
+// $1 practice_id, $2 basis: the first and last month with time cells (NULLs when none). A
+// period covering them may read fact_time_totals instead of summing the cells.
+inline constexpr char kSelectTimeCellSpan[] =
+    "SELECT min(month), max(month) FROM fact_time_cells WHERE practice_id = $1 AND basis = $2";
+// kSelectTimeCells over every month: $1 practice_id, $2 basis, $3 first month (echoed).
+inline constexpr char kSelectTimeTotals[] =
+    "SELECT $3::date, cohort, family, paid, day, claims, open_claims, open_charge_cents"
+    " FROM fact_time_totals WHERE practice_id = $1 AND basis = $2 AND claims <> 0";
+// Receipt cells due for prompt pay (fact_cells.h kDueReceipts): $5 the last receipt date that
+// counts, which the one row per leaf carries.
+inline constexpr char kSelectDueReceiptCells[] =
+    "SELECT $3::date, cohort, family, $5::date, sum(received)::bigint,"
+    " sum(owed)::bigint, sum(paid_within[1])::bigint, sum(paid_within[2])::bigint,"
+    " sum(paid_within[3])::bigint, sum(adjudicated_within[1])::bigint,"
+    " sum(adjudicated_within[2])::bigint, sum(adjudicated_within[3])::bigint"
+    " FROM fact_receipt_cells" DS_CELLS_IN_PERIOD " AND received_date <= $5::date"
+    " GROUP BY cohort, family HAVING sum(received) <> 0";
 #undef DS_CELLS_IN_PERIOD
 #undef DS_COLUMN
 #undef DS_ELEMENT

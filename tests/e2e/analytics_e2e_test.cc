@@ -254,6 +254,67 @@ std::optional<int> MedianFromPairs(const std::vector<std::pair<int, bool>>& pair
   return std::nullopt;
 }
 
+// The server keeps answers (server/answer_cache.h, on by default) only until the practice's
+// data changes: the same call twice is served from the cache, and after one more M54.2 claim
+// is ingested the next answer counts it.
+TEST_F(AnalyticsE2eTest, AnIngestChangesTheNextAnswerDespiteTheCache) {
+  auto request = Scope<v1::CompareCohortsRequest>();
+  request.set_practice(absl::StrCat("practices/", practice().npi));
+  auto compare = [&](v1::CompareCohortsResponse* response) {
+    grpc::ClientContext context;
+    const grpc::Status status = stub_->CompareCohorts(&context, request, response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  };
+  auto cached_calls = [&] {
+    int n = 0;
+    for (const std::string& line : server_->log().Lines()) {
+      if (line.find("AnalyticsService.CompareCohorts") != std::string::npos &&
+          line.find("\"cached\":1") != std::string::npos) {
+        ++n;
+      }
+    }
+    return n;
+  };
+  v1::CompareCohortsResponse first, second, third;
+  compare(&first);
+  compare(&second);
+  EXPECT_EQ(cached_calls(), 1);
+  EXPECT_EQ(second.nonspecific_claims(), first.nonspecific_claims());
+  EXPECT_EQ(second.nonspecific_adjudicated(), first.nonspecific_adjudicated());
+
+  // One new M54.2 claim in the period, not adjudicated, dated before the as-of date.
+  v1::ClaimRecord claim;
+  claim.set_claim_id("CACHE-E2E-1");
+  claim.set_payer_id(practice().claims.front().payer_id());
+  claim.set_patient_id("P-CACHE");
+  claim.add_diagnoses("M54.2");
+  claim.set_submission_date(Date(absl::CivilDay(options_->first_month) + 12));
+  v1::ClaimLineRecord* line = claim.add_lines();
+  line->set_line_number(1);
+  line->set_procedure_code("98941");
+  line->set_charge_cents(10000);
+  line->set_units(1);
+  line->add_diagnosis_pointers(1);
+  line->set_service_date(Date(absl::CivilDay(options_->first_month) + 10));
+  auto ingest = v1::IngestService::NewStub(server_->Channel());
+  grpc::ClientContext context;
+  v1::IngestResponse ingested;
+  auto writer = ingest->IngestClaims(&context, &ingested);
+  v1::IngestClaimsRequest batch;
+  batch.set_parent(request.practice());
+  *batch.add_claims() = claim;
+  ASSERT_TRUE(writer->Write(batch));
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  ASSERT_EQ(ingested.accepted(), 1);
+
+  compare(&third);
+  EXPECT_EQ(cached_calls(), 1);  // computed again, not served
+  EXPECT_EQ(third.source(), v1::DATA_SOURCE_MONTHLY_AGGREGATES);
+  EXPECT_EQ(third.nonspecific_claims(), first.nonspecific_claims() + 1);
+  EXPECT_EQ(third.nonspecific_adjudicated(), first.nonspecific_adjudicated());
+}
+
 TEST_F(AnalyticsE2eTest, TimelineMediansMatchTheGeneratedTruth) {
   std::map<std::string, std::vector<std::pair<int, bool>>> pairs;
   const absl::CivilDay as_of = options_->as_of;

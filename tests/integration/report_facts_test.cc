@@ -88,14 +88,15 @@ class ReportFactsTest : public StoreTest {
       selection.basis = basis;
       selection.months = {absl::CivilMonth(2026, 1), absl::CivilMonth(2026, 12)};
       const FactsRequest request{kAsOf, selection};
-      // At every grain the reads offer: per cell, summed over months, summed over strata.
-      for (int grain : {0, int{kMergeMonths}, int{kMergeStrata}}) {
+      // At every grain the reads offer: per cell, summed over months, summed over strata,
+      // receipts collapsed for prompt pay.
+      for (int grain : {0, int{kMergeMonths}, int{kMergeStrata}, int{kDueReceipts}}) {
         auto stored = s.LoadFactCells(practice, request, kAllCells | grain);
         ASSERT_TRUE(stored.ok()) << stored.status();
         ASSERT_TRUE(stored->has_value());
         EXPECT_EQ(Describe(**stored), Describe(KeepKinds(CellsOfFacts(raw, selection),
                                                          kAllCells | grain,
-                                                         *selection.months.first)))
+                                                         *selection.months.first, kAsOf)))
             << "grain " << grain;
       }
       // Count cells keep the payer, so a payer filter is read from them at every grain.
@@ -111,6 +112,16 @@ class ReportFactsTest : public StoreTest {
                                                          *by_payer.months.first)))
             << "payer filter, grain " << grain;
       }
+      ExpectDueReceiptsGiveThePromptPayOfAllReceipts(s, practice, selection, raw);
+      // The year above covers every month with time cells, so its time cells came from the
+      // stored totals (migration 0006); a single month sums that month's cells instead.
+      MeasureSelection february = selection;
+      february.months = {absl::CivilMonth(2026, 2), absl::CivilMonth(2026, 2)};
+      auto part = s.LoadFactCells(practice, {kAsOf, february}, kTimeCells);
+      ASSERT_TRUE(part.ok()) << part.status();
+      ASSERT_TRUE(part->has_value());
+      EXPECT_EQ(Describe(**part), Describe(KeepKinds(CellsOfFacts(raw, february), kTimeCells,
+                                                     absl::CivilMonth(2026, 2))));
 
       auto facts = s.LoadFacts(practice, request);
       ASSERT_TRUE(facts.ok()) << facts.status();
@@ -135,6 +146,35 @@ class ReportFactsTest : public StoreTest {
         EXPECT_EQ((**page)[i].final_denial_carc, expected[i].final_denial_carc);
         EXPECT_EQ((**page)[i].final_denial_rarc, expected[i].final_denial_rarc);
         EXPECT_EQ((**page)[i].diagnoses, expected[i].diagnoses);
+      }
+    }
+  }
+
+  // The collapsed receipt cells (kDueReceipts) the timeline reads give the prompt-pay figures
+  // of the raw computation's uncollapsed cells, as of kAsOf and as of a date when some
+  // receipts are not due yet.
+  void ExpectDueReceiptsGiveThePromptPayOfAllReceipts(ClaimStore& s, const Practice& practice,
+                                                      const MeasureSelection& selection,
+                                                      const std::vector<ClaimFacts>& raw) {
+    for (Day as_of : {kAsOf, Day(2026, 7, 2)}) {
+      auto due = s.LoadFactCells(practice, {as_of, selection},
+                                 kTimeCells | kReceiptCells | kDueReceipts);
+      ASSERT_TRUE(due.ok()) << due.status();
+      ASSERT_TRUE(due->has_value());
+      const FactCells all = KeepKinds(CellsOfFacts(raw, selection), kTimeCells | kReceiptCells,
+                                      *selection.months.first);
+      const TimelineReport from_due =
+          PaymentTimeline((*due)->times, (*due)->receipts, as_of, TestTaxonomy());
+      const TimelineReport from_all =
+          PaymentTimeline(all.times, all.receipts, as_of, TestTaxonomy());
+      ASSERT_EQ(from_due.cohorts.size(), from_all.cohorts.size());
+      for (size_t i = 0; i < from_all.cohorts.size(); ++i) {
+        const CohortTimeline& a = from_due.cohorts[i];
+        const CohortTimeline& b = from_all.cohorts[i];
+        EXPECT_EQ(a.prompt_pay_received, b.prompt_pay_received) << i;
+        EXPECT_EQ(a.prompt_pay_owed, b.prompt_pay_owed) << i;
+        EXPECT_EQ(a.paid_within_claims, b.paid_within_claims) << i;
+        EXPECT_EQ(a.adjudicated_within_claims, b.adjudicated_within_claims) << i;
       }
     }
   }
@@ -210,6 +250,47 @@ TEST_F(ReportFactsTest, AggregatesEqualTheRawComputationAfterAReplacementAndAVoi
   voided.frequency = FrequencyCode::kVoid;
   ASSERT_TRUE(store().IngestClaims(practice, {voided}).ok());
   ExpectStoredEqualsRaw(practice);
+}
+
+TEST_F(ReportFactsTest, EveryStoredChangeGivesAFreshDataVersion) {
+  const Practice practice = NewPractice();
+  const Practice other = NewPractice();
+  auto version = [&](const Practice& p) {
+    absl::StatusOr<std::optional<int64_t>> v = store().DataVersion(p.npi);
+    EXPECT_TRUE(v.ok()) << v.status();
+    EXPECT_TRUE(v.ok() && v->has_value());
+    return v.ok() ? v->value_or(-1) : -1;
+  };
+  std::vector<int64_t> seen = {version(practice)};  // nothing stored yet
+  auto expect_fresh = [&](const char* after) {
+    const int64_t now = version(practice);
+    EXPECT_THAT(seen, ::testing::Not(::testing::Contains(now))) << after;
+    seen.push_back(now);
+  };
+  const Claim claim = MakeClaim("V-1", {"M542"}, Day(2026, 3, 2));
+  ASSERT_TRUE(store().IngestClaims(practice, {claim}).ok());
+  expect_fresh("a claim");
+  // A batch that stores nothing (a duplicate) leaves it; another practice's ingest too.
+  ASSERT_TRUE(store().IngestClaims(practice, {claim}).ok());
+  ASSERT_TRUE(store().IngestClaims(other, {MakeClaim("V-2", {"M542"}, Day(2026, 3, 2))}).ok());
+  EXPECT_EQ(version(practice), seen.back());
+  ASSERT_TRUE(
+      store().IngestRemittances(practice, {MakePayment("V-1", 10000, 8000, Day(2026, 3, 20))})
+          .ok());
+  expect_fresh("a remittance");
+  ASSERT_TRUE(store()
+                  .IngestRemittances(practice, {MakeReversal(MakePayment("V-1", 10000, 8000,
+                                                                         Day(2026, 3, 20)),
+                                                             Day(2026, 4, 2))})
+                  .ok());
+  expect_fresh("a reversal");
+  Claim replacement = MakeClaim("V-1", {"M50121"}, Day(2026, 3, 2), 12000);
+  replacement.frequency = FrequencyCode::kReplacement;
+  ASSERT_TRUE(store().IngestClaims(practice, {replacement}).ok());
+  expect_fresh("a replacement");
+  ASSERT_TRUE(store().RebuildFacts(practice).ok());
+  expect_fresh("a rebuild");
+  EXPECT_EQ(store().DataVersion("1999999984").status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(ReportFactsTest, AsOfBeforeTheHorizonIsLeftToTheRawPath) {
