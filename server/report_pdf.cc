@@ -67,11 +67,11 @@ Rgb ParseColor(const std::string& css) {
   return {v[0] / 255.0, v[1] / 255.0, v[2] / 255.0};
 }
 
-// A table cell that reads as a number ("$1,234", "12.3% (4/10) [..]", "41 days", "0.84"), so
-// its column is aligned right; months and dates ("2026-10") are not.
+// A table cell that reads as a number ("$1,234", "12.3% (4/10) [..]", "41 days", "0.84",
+// "0/0"), so its column is aligned right; months and dates ("2026-10") are not.
 bool IsNumberCell(const std::string& cell) {
   static const std::regex kNumber(
-      R"(^-?\$?[0-9][0-9,.]*%?( days)?( \(.*\))?( \[.*\])?( \(.*\))?$)");
+      R"(^-?\$?[0-9][0-9,./]*%?( days)?( \(.*\))?( \[.*\])?( \(.*\))?$)");
   return std::regex_match(cell, kNumber);
 }
 
