@@ -34,7 +34,7 @@ class FaultyClaimStore : public ClaimStore {
     kRebuildFacts,
     kIngestProviderAdjustments,
     kListProviderAdjustments,
-    kPayerNames,
+    kPayerNames,  // keep last: it sizes calls_
   };
   enum class Timing {
     kBefore,  // fail without calling the wrapped store
@@ -105,7 +105,9 @@ class FaultyClaimStore : public ClaimStore {
   ClaimStore* const inner_;
   mutable absl::Mutex mutex_;
   std::vector<Rule> rules_ ABSL_GUARDED_BY(mutex_);
-  std::array<int, 13> calls_ ABSL_GUARDED_BY(mutex_) = {};  // indexed by Method
+  // Indexed by Method; sized from the last enumerator so a new method cannot overrun it.
+  std::array<int, static_cast<size_t>(Method::kPayerNames) + 1> calls_ ABSL_GUARDED_BY(mutex_) =
+      {};
   int injected_failures_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
