@@ -31,6 +31,7 @@ BUILD_DIR=build-asan CMAKE_ARGS="-DDENIALSCOPE_SANITIZE=ON -DCMAKE_BUILD_TYPE=De
   scripts/build.sh
 cd "$ROOT/build-asan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  LSAN_OPTIONS="suppressions=$ROOT/scripts/lsan-suppressions.txt" \
   ctest --output-on-failure -j 2 --timeout 600
 
 # A short libFuzzer run over the file importers (X12 and CSV), from the project's own seed
