@@ -129,7 +129,7 @@ void Build835(std::string& out, uint64_t seed, X12GenStats& stats, More more, Fl
                   "*11*1");
         w.Segment("NM1*QC*1*PATIENT*NAME****MI*MBR", claim_number % 50000);
         w.Segment("NM1*82*1*RENDERING*DOC****XX*1245319599");
-        w.Segment("DTM*050*", Date(2026, month, 2 + random.Below(10)));
+        w.Segment("DTM*050*", Date(2026, month, 9 + random.Below(3)));
         if (random.Below(3) == 0) w.Segment("MOA***MA01");
         for (int l = 0; l < lines; ++l) {
           const auto [line_charge, line_paid] = line_money[l];
@@ -166,7 +166,7 @@ void Build837P(std::string& out, uint64_t seed, X12GenStats& stats, More more, F
   for (int64_t number = 1; more(); ++number) {
     Interchange(w, number, "HC", "005010X222A1", "005010X222A1", stats, [&](int set) {
       const int month = 1 + (set % 12);
-      w.Segment("BHT*0019*00*B", number, "-", set, "*", Date(2026, month, 25), "*1200*CH");
+      w.Segment("BHT*0019*00*B", number, "-", set, "*", Date(2026, month, 8), "*1200*CH");
       w.Segment("NM1*41*2*BILLING SERVICE*****46*SUBMITTER1");
       w.Segment("PER*IC*CONTACT*TE*5555555555");
       w.Segment("NM1*40*2*ACME HEALTH PLAN*****46*RECEIVER1");
@@ -194,7 +194,7 @@ void Build837P(std::string& out, uint64_t seed, X12GenStats& stats, More more, F
         for (int l = 0; l < lines; ++l) {
           w.Segment("LX*", l + 1);
           w.Segment("SV1*HC:", kProcedures[random.Below(10)], "*", Money(charges[l]), "*UN*1***1");
-          w.Segment("DTP*472*D8*", Date(2026, month, 1 + random.Below(20)));
+          w.Segment("DTP*472*D8*", Date(2026, month, 1 + random.Below(5)));
           w.Segment("REF*6R*L", claim_number, "-", l + 1);
         }
       }

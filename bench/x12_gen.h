@@ -33,6 +33,8 @@ using ChunkSink = std::function<void(std::string_view)>;
 // `min_claims` claims are written, so files of millions of claims never sit in memory. An
 // 835 and an 837P written with the same `min_claims` pair up: claim n is PCN<n> with the same
 // payer in both, so every remittance event joins its claim (the import benchmark's pair).
+// Dates follow a claim's life within its month: service on days 1-5, submitted (BHT) on
+// day 8, received by the payer on days 9-11, adjudicated (DTM*405) on day 18, paid on day 20.
 void Write835(int64_t min_claims, uint64_t seed, const ChunkSink& sink,
               X12GenStats* stats = nullptr);
 void Write837P(int64_t min_claims, uint64_t seed, const ChunkSink& sink,
