@@ -5,6 +5,7 @@
 #ifndef DENIALSCOPE_ANALYTICS_CLAIM_STORE_H_
 #define DENIALSCOPE_ANALYTICS_CLAIM_STORE_H_
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -13,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "analytics/cohort_report.h"
 #include "analytics/fact_cells.h"
@@ -78,6 +80,46 @@ struct WorklistRequest {
   int limit = 50;
 };
 
+// A file whose import ran to its end, recorded under the SHA-256 of its bytes so that the
+// same bytes sent again are recognised (IngestService.ImportFile). The counts are what that
+// first import read and stored.
+struct ImportedFile {
+  std::string content_sha256;  // 64 lower-case hex digits
+  std::string format;          // "X12", "JSONL" or "CSV"
+  std::string file_name;       // as the client named it the first time
+  int64_t bytes = 0;
+  int64_t claims = 0;
+  int64_t claim_lines = 0;
+  int64_t remittance_events = 0;
+  int64_t provider_adjustments = 0;
+  int64_t provider_adjustments_stored = 0;
+  int64_t provider_adjustments_duplicate = 0;
+  int64_t provider_adjustments_rejected = 0;
+  int64_t accepted = 0;
+  int64_t duplicate = 0;
+  int64_t rejected = 0;
+  int64_t unmatched = 0;
+  int64_t problem_count = 0;
+  absl::Time imported_at;  // when that import finished
+
+  // Every count, bytes first, in one order for stores that read and write them together.
+  std::array<int64_t*, 13> Counts() {
+    return {&bytes,
+            &claims,
+            &claim_lines,
+            &remittance_events,
+            &provider_adjustments,
+            &provider_adjustments_stored,
+            &provider_adjustments_duplicate,
+            &provider_adjustments_rejected,
+            &accepted,
+            &duplicate,
+            &rejected,
+            &unmatched,
+            &problem_count};
+  }
+};
+
 class ClaimStore {
  public:
   virtual ~ClaimStore() = default;
@@ -141,6 +183,13 @@ class ClaimStore {
   // Recomputes every stored fact and cell of the practice from its raw claims and events with
   // the store's current code lists (after a code-list change).
   virtual absl::Status RebuildFacts(const Practice& practice) = 0;
+
+  // The practice's record of a completed file import with this content hash, or nullopt.
+  virtual absl::StatusOr<std::optional<ImportedFile>> FindImportedFile(
+      const Practice& practice, const std::string& content_sha256) = 0;
+  // Records a completed file import. The first record of a content hash stays: recording
+  // the same hash again changes nothing and is not an error.
+  virtual absl::Status RecordImportedFile(const Practice& practice, const ImportedFile& file) = 0;
 
   // The practice's data version: a value that changes, in the same transaction, with every
   // change to its claims, events or stored facts, so an answer computed after reading

@@ -91,6 +91,24 @@ absl::StatusOr<std::vector<ProviderLevelAdjustment>> FaultyClaimStore::ListProvi
       Method::kListProviderAdjustments, [&] { return inner_->ListProviderAdjustments(practice); });
 }
 
+absl::StatusOr<std::optional<ImportedFile>> FaultyClaimStore::FindImportedFile(
+    const Practice& practice, const std::string& content_sha256) {
+  return Run<std::optional<ImportedFile>>(Method::kFindImportedFile, [&] {
+    return inner_->FindImportedFile(practice, content_sha256);
+  });
+}
+
+absl::Status FaultyClaimStore::RecordImportedFile(const Practice& practice,
+                                                  const ImportedFile& file) {
+  absl::StatusOr<bool> done =
+      Run<bool>(Method::kRecordImportedFile, [&]() -> absl::StatusOr<bool> {
+        absl::Status status = inner_->RecordImportedFile(practice, file);
+        if (!status.ok()) return status;
+        return true;
+      });
+  return done.status();
+}
+
 absl::StatusOr<std::map<std::string, std::string>> FaultyClaimStore::PayerNames(
     const Practice& practice) {
   return Run<std::map<std::string, std::string>>(Method::kPayerNames,

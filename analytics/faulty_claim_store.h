@@ -34,6 +34,8 @@ class FaultyClaimStore : public ClaimStore {
     kRebuildFacts,
     kIngestProviderAdjustments,
     kListProviderAdjustments,
+    kFindImportedFile,
+    kRecordImportedFile,
     kPayerNames,  // keep last: it sizes calls_
   };
   enum class Timing {
@@ -83,6 +85,9 @@ class FaultyClaimStore : public ClaimStore {
   absl::StatusOr<std::optional<std::vector<ClaimFacts>>> ListDeniedFacts(
       const Practice& practice, const WorklistRequest& request) override;
   absl::Status RebuildFacts(const Practice& practice) override;
+  absl::StatusOr<std::optional<ImportedFile>> FindImportedFile(
+      const Practice& practice, const std::string& content_sha256) override;
+  absl::Status RecordImportedFile(const Practice& practice, const ImportedFile& file) override;
 
  private:
   struct Rule {

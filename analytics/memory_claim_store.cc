@@ -194,6 +194,23 @@ absl::StatusOr<std::vector<ProviderLevelAdjustment>> MemoryClaimStore::ListProvi
   return out;
 }
 
+absl::StatusOr<std::optional<ImportedFile>> MemoryClaimStore::FindImportedFile(
+    const Practice& practice, const std::string& content_sha256) {
+  absl::ReaderMutexLock lock(&mutex_);
+  if (absl::Status status = CheckPractice(practice); !status.ok()) return status;
+  auto it = imported_files_.find({practice.practice_id, content_sha256});
+  if (it == imported_files_.end()) return std::optional<ImportedFile>();
+  return it->second;
+}
+
+absl::Status MemoryClaimStore::RecordImportedFile(const Practice& practice,
+                                                  const ImportedFile& file) {
+  absl::MutexLock lock(&mutex_);
+  if (absl::Status status = CheckPractice(practice); !status.ok()) return status;
+  imported_files_.try_emplace({practice.practice_id, file.content_sha256}, file);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::map<std::string, std::string>> MemoryClaimStore::PayerNames(
     const Practice& practice) {
   absl::ReaderMutexLock lock(&mutex_);

@@ -72,6 +72,9 @@ class MemoryClaimStore : public ClaimStore {
   absl::StatusOr<std::optional<std::vector<ClaimFacts>>> ListDeniedFacts(
       const Practice& practice, const WorklistRequest& request) override;
   absl::Status RebuildFacts(const Practice& practice) override;
+  absl::StatusOr<std::optional<ImportedFile>> FindImportedFile(
+      const Practice& practice, const std::string& content_sha256) override;
+  absl::Status RecordImportedFile(const Practice& practice, const ImportedFile& file) override;
 
  private:
   // The practice's facts as of `as_of` (the as-of date of stored facts: kAllEventsAsOf, then
@@ -106,6 +109,9 @@ class MemoryClaimStore : public ClaimStore {
   // (practice_id, payer_id, trace_number, sequence) -> the adjustment and its content key.
   using AdjustmentKey = std::tuple<int64_t, std::string, std::string, int>;
   std::map<AdjustmentKey, std::pair<ProviderLevelAdjustment, std::string>> adjustments_
+      ABSL_GUARDED_BY(mutex_);
+  // (practice_id, content SHA-256) -> the completed import recorded first.
+  std::map<std::pair<int64_t, std::string>, ImportedFile> imported_files_
       ABSL_GUARDED_BY(mutex_);
   // (practice_id, RemittanceContentKey) of every stored event.
   std::set<std::pair<int64_t, std::string>> event_keys_ ABSL_GUARDED_BY(mutex_);

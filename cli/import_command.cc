@@ -1,18 +1,24 @@
 // `denialscope import`: streams files to IngestService.ImportFile in chunks, with a progress
 // bar on a terminal (plain progress lines otherwise), then prints what the server read,
 // stored and could not read, with positions. Exits non-zero when anything was rejected.
+// Each file's SHA-256 goes in the first message, so a file the practice imported before is
+// answered at once from the server's file registry instead of being sent again.
+#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/time.h"
 #include "cli/commands.h"
 #include "denialscope/v1/ingest_service.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -94,6 +100,27 @@ class Progress {
   int last_tenth_ = -1;
 };
 
+// Lower-case hex SHA-256 of the file's bytes, or empty when it cannot be read (the import
+// then goes on without declaring a hash and reports the read error itself).
+std::string FileSha256(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                  &EVP_MD_CTX_free);
+  EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr);
+  std::vector<char> buffer(size_t{1} << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    EVP_DigestUpdate(context.get(), buffer.data(), static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) return "";
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(context.get(), digest, &length);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
 std::string FormatName(v1::FileFormat format) {
   switch (format) {
     case v1::FILE_FORMAT_X12:
@@ -164,6 +191,7 @@ int RunImport(const Args& args, const std::shared_ptr<grpc::Channel>& channel,
     request.set_parent(absl::StrCat("practices/", npi));
     request.set_format(format);
     request.set_file_name(std::filesystem::path(path).filename().string());
+    request.set_content_sha256(FileSha256(path));
     Progress progress(request.file_name(), static_cast<int64_t>(size), err);
     RecordCounter counter;
     std::vector<char> buffer(chunk_bytes);
@@ -191,6 +219,13 @@ int RunImport(const Args& args, const std::shared_ptr<grpc::Channel>& channel,
           << " (code " << status.error_code() << ")\n";
       failed = true;
       continue;
+    }
+    if (response.already_imported()) {
+      const absl::Time first_time = absl::FromUnixSeconds(response.first_import_time().seconds());
+      out << absl::StrFormat(
+          "%s: already imported on %s; nothing changed%s\n", path,
+          absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", first_time, absl::UTCTimeZone()),
+          response.batches() == 0 ? " (the summary below is that first import's)" : "");
     }
     out << absl::StrFormat(
         "%s (%s, %d bytes, sha256 %s)\n  read: %d claims (%d lines), %d remittance events, "

@@ -93,8 +93,8 @@ if [ ! -s "$DATA/demo/x12/remits.835" ]; then
 fi
 grep -q "^practices/$X12_NPI" <<<"$existing" ||
   "$CLI" practices create "$X12_NPI" "Neck Clinic (X12 demo)"
-echo "Importing the demo X12 files (every run imports them again: the second time every"
-echo "record counts as a duplicate and nothing stored changes)..."
+echo "Importing the demo X12 files (on a later run the server recognises them by their"
+echo "SHA-256 and answers \"already imported\": nothing is sent or changed)..."
 "$CLI" import --practice "$X12_NPI" "$DATA/demo/x12/claims.837" "$DATA/demo/x12/remits.835" ||
   echo "(some records were rejected: see the problems above)"
 

@@ -31,22 +31,6 @@ absl::StatusOr<int> PageSize(int requested) {
   return requested == 0 ? kDefaultPageSize : std::min(requested, kMaxPageSize);
 }
 
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  google::protobuf::Timestamp out;
-  const int64_t nanos = absl::ToUnixNanos(time);
-  out.set_seconds(nanos / 1000000000);
-  out.set_nanos(static_cast<int32_t>(nanos % 1000000000));
-  if (out.nanos() < 0) {
-    out.set_seconds(out.seconds() - 1);
-    out.set_nanos(out.nanos() + 1000000000);
-  }
-  return out;
-}
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& time) {
-  return absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
-}
-
 v1::ApiKeyScope ScopeToProto(Scope scope) {
   switch (scope) {
     case Scope::kIngest:

@@ -114,6 +114,22 @@ absl::StatusOr<absl::CivilMonth> ParseIsoMonth(absl::string_view text, absl::str
   return absl::CivilMonth(year, month);
 }
 
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  google::protobuf::Timestamp out;
+  const int64_t nanos = absl::ToUnixNanos(time);
+  out.set_seconds(nanos / 1000000000);
+  out.set_nanos(static_cast<int32_t>(nanos % 1000000000));
+  if (out.nanos() < 0) {
+    out.set_seconds(out.seconds() - 1);
+    out.set_nanos(out.nanos() + 1000000000);
+  }
+  return out;
+}
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& time) {
+  return absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
+}
+
 std::string FormatIsoDate(Day day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }

@@ -11,9 +11,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "analytics/records.h"
 #include "analytics/summary.h"
 #include "denialscope/v1/admin_service.pb.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "denialscope/v1/analytics_service.pb.h"
 #include "denialscope/v1/records.pb.h"
 #include "ingest/validate.h"
@@ -27,6 +29,9 @@ absl::StatusOr<Day> ParseIsoDate(absl::string_view text, absl::string_view field
 // "2026-03" -> the month. INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<absl::CivilMonth> ParseIsoMonth(absl::string_view text, absl::string_view field);
 std::string FormatIsoDate(Day day);
+// google.protobuf.Timestamp <-> absl::Time (nanosecond precision; nanos always in [0, 1e9)).
+google::protobuf::Timestamp ToTimestamp(absl::Time time);
+absl::Time FromTimestamp(const google::protobuf::Timestamp& time);
 std::string FormatIsoMonth(absl::CivilMonth month);
 
 // "practices/1234567893" -> "1234567893". INVALID_ARGUMENT naming `field` otherwise.

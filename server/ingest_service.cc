@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/api_convert.h"
 #include "server/file_import.h"
@@ -34,6 +35,120 @@ class Tally {
  private:
   v1::IngestResponse* response_;
 };
+
+// --- The file registry (ImportFile) ---------------------------------------------------------
+
+// A declared content hash: 64 hex digits, compared in lower case.
+absl::StatusOr<std::string> DeclaredHash(const std::string& text) {
+  const std::string hash = absl::AsciiStrToLower(text);
+  if (hash.size() != 64 ||
+      hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "content_sha256: must be the file's SHA-256 as 64 hex digits, got ", text.size(),
+        " characters"));
+  }
+  return hash;
+}
+
+std::string FormatText(v1::FileFormat format) {
+  switch (format) {
+    case v1::FILE_FORMAT_X12:
+      return "X12";
+    case v1::FILE_FORMAT_JSONL:
+      return "JSONL";
+    default:
+      return "CSV";
+  }
+}
+
+v1::FileFormat FormatFromText(const std::string& text) {
+  if (text == "X12") return v1::FILE_FORMAT_X12;
+  if (text == "JSONL") return v1::FILE_FORMAT_JSONL;
+  return v1::FILE_FORMAT_CSV;
+}
+
+ImportedFile ImportedFileFromResponse(const v1::ImportFileResponse& response, absl::Time now) {
+  ImportedFile file;
+  file.content_sha256 = response.content_sha256();
+  file.format = FormatText(response.format());
+  file.file_name = response.file_name();
+  file.bytes = response.bytes();
+  file.claims = response.claims();
+  file.claim_lines = response.claim_lines();
+  file.remittance_events = response.remittance_events();
+  file.provider_adjustments = response.provider_adjustments();
+  file.provider_adjustments_stored = response.provider_adjustments_stored();
+  file.provider_adjustments_duplicate = response.provider_adjustments_duplicate();
+  file.provider_adjustments_rejected = response.provider_adjustments_rejected();
+  file.accepted = response.accepted();
+  file.duplicate = response.duplicate();
+  file.rejected = response.rejected();
+  file.unmatched = response.unmatched();
+  file.problem_count = response.problem_count();
+  file.imported_at = now;
+  return file;
+}
+
+// The answer to a declared hash already on record: the first import's summary.
+void AnswerFromRecord(const ImportedFile& file, v1::ImportFileResponse* response) {
+  response->set_format(FormatFromText(file.format));
+  response->set_content_sha256(file.content_sha256);
+  response->set_bytes(file.bytes);
+  response->set_claims(file.claims);
+  response->set_claim_lines(file.claim_lines);
+  response->set_remittance_events(file.remittance_events);
+  response->set_provider_adjustments(file.provider_adjustments);
+  response->set_provider_adjustments_stored(file.provider_adjustments_stored);
+  response->set_provider_adjustments_duplicate(file.provider_adjustments_duplicate);
+  response->set_provider_adjustments_rejected(file.provider_adjustments_rejected);
+  response->set_accepted(file.accepted);
+  response->set_duplicate(file.duplicate);
+  response->set_rejected(file.rejected);
+  response->set_unmatched(file.unmatched);
+  response->set_problem_count(file.problem_count);
+  response->set_already_imported(true);
+  *response->mutable_first_import_time() = ToTimestamp(file.imported_at);
+}
+
+// A warning that concerns the whole file rather than a place in it.
+void AddFileWarning(std::string reason, v1::ImportFileResponse* response) {
+  response->set_problem_count(response->problem_count() + 1);
+  if (response->problems_size() >= static_cast<int>(kDefaultMaxKeptProblems)) return;
+  v1::ImportProblem* problem = response->add_problems();
+  problem->set_severity("warning");
+  problem->set_byte_offset(-1);
+  problem->set_element("content_sha256");
+  problem->set_reason(std::move(reason));
+}
+
+// After a file was read to its end: says whether its bytes were imported before, and
+// records them when not. The records are stored whatever happens here, so a registry
+// failure is a warning (the next import of the file reads it again), not an error.
+void RegisterImportedFile(const ServiceContext& context, const Practice& practice,
+                          const std::string& declared_hash, v1::ImportFileResponse* response) {
+  if (!declared_hash.empty() && declared_hash != response->content_sha256()) {
+    AddFileWarning(absl::StrCat("the first message declared SHA-256 ", declared_hash,
+                                " but the bytes received hash to ", response->content_sha256()),
+                   response);
+  }
+  absl::StatusOr<std::optional<ImportedFile>> before =
+      context.store->FindImportedFile(practice, response->content_sha256());
+  absl::Status status = before.status();
+  if (status.ok() && before->has_value()) {
+    response->set_already_imported(true);
+    *response->mutable_first_import_time() = ToTimestamp((*before)->imported_at);
+    return;
+  }
+  if (status.ok()) {
+    status = context.store->RecordImportedFile(
+        practice, ImportedFileFromResponse(*response, context.clock->Now()));
+  }
+  if (!status.ok()) {
+    AddFileWarning(absl::StrCat("the import is stored, but the file registry could not record "
+                                "it (", status.message(), "); importing it again reads it again"),
+                   response);
+  }
+}
 
 // Record-type specifics for the shared loop.
 struct ClaimTraits {
@@ -204,7 +319,23 @@ grpc::Status IngestServiceImpl::ImportFile(grpc::ServerContext* server_context,
   absl::StatusOr<Practice> practice = context_.store->GetPractice(call.practice_npi());
   if (!practice.ok()) return call.Finish(ToGrpcStatus(practice.status()));
   const std::string parent = request.parent();
-  FileImport import(context_, *std::move(practice), request.format(), request.file_name());
+  std::string declared_hash;
+  if (!request.content_sha256().empty()) {
+    absl::StatusOr<std::string> hash = DeclaredHash(request.content_sha256());
+    if (!hash.ok()) return call.Finish(ToGrpcStatus(hash.status()));
+    declared_hash = *std::move(hash);
+    absl::StatusOr<std::optional<ImportedFile>> before =
+        context_.store->FindImportedFile(*practice, declared_hash);
+    if (!before.ok()) return call.Finish(ToGrpcStatus(before.status()));
+    // A file whose first import had problems is read again so they are listed again.
+    if (before->has_value() && (*before)->problem_count == 0) {
+      response->set_file_name(request.file_name());
+      AnswerFromRecord(**before, response);
+      call.Add("already_imported", 1);
+      return call.Finish(grpc::Status::OK);
+    }
+  }
+  FileImport import(context_, *practice, request.format(), request.file_name());
   absl::Status status;
   do {
     if (!request.parent().empty() && request.parent() != parent) {
@@ -223,12 +354,17 @@ grpc::Status IngestServiceImpl::ImportFile(grpc::ServerContext* server_context,
   } while (status.ok() && reader->Read(&request));
   if (status.ok()) status = import.Finish();
   import.FillResponse(response);
+  // Only a file read to its end is recorded: a cancelled stream ends reads early too.
+  if (status.ok() && !server_context->IsCancelled()) {
+    RegisterImportedFile(context_, *practice, declared_hash, response);
+  }
   call.SetRows(response->accepted());
   call.Add("bytes", response->bytes());
   call.Add("accepted", response->accepted());
   call.Add("duplicate", response->duplicate());
   call.Add("rejected", response->rejected());
   call.Add("problems", response->problem_count());
+  call.Add("already_imported", response->already_imported() ? 1 : 0);
   return call.Finish(ToGrpcStatus(status));
 }
 

@@ -329,6 +329,9 @@ class PgClaimStore : public ClaimStore {
       const Practice& practice, const WorklistRequest& request) override;
   absl::Status RebuildFacts(const Practice& practice) override;
   absl::StatusOr<std::optional<int64_t>> DataVersion(const std::string& npi) override;
+  absl::StatusOr<std::optional<ImportedFile>> FindImportedFile(
+      const Practice& practice, const std::string& content_sha256) override;
+  absl::Status RecordImportedFile(const Practice& practice, const ImportedFile& file) override;
 
  private:
   // Runs `read` (pqxx::transaction_base& -> StatusOr<T>) in one read-only snapshot after
@@ -863,6 +866,46 @@ absl::StatusOr<std::unique_ptr<ClaimStore>> OpenPgClaimStore(const PgOptions& op
   return std::unique_ptr<ClaimStore>(
       new PgClaimStore(std::move(pool), options.pool_size, taxonomy, options.code_lists,
                        options.procedure_families));
+}
+
+absl::StatusOr<std::optional<ImportedFile>> PgClaimStore::FindImportedFile(
+    const Practice& practice, const std::string& content_sha256) {
+  return ReadSnapshot<std::optional<ImportedFile>>(
+      "finding an imported file", practice,
+      [&](pqxx::transaction_base& tx) -> absl::StatusOr<std::optional<ImportedFile>> {
+        pqxx::result rows =
+            tx.exec_params(q::kFindImportedFile, practice.practice_id, content_sha256);
+        if (rows.empty()) return std::optional<ImportedFile>();
+        const pqxx::row& row = rows[0];
+        ImportedFile file;
+        file.content_sha256 = content_sha256;
+        file.format = row[0].c_str();
+        file.file_name = row[1].c_str();
+        int column = 2;
+        for (int64_t* count : file.Counts()) {
+          DS_ASSIGN_OR_RETURN(*count, ParseInt(row[column++]));
+        }
+        DS_ASSIGN_OR_RETURN(int64_t micros, ParseInt(row[column]));
+        file.imported_at = absl::FromUnixMicros(micros);
+        return file;
+      });
+}
+
+absl::Status PgClaimStore::RecordImportedFile(const Practice& practice,
+                                              const ImportedFile& file) {
+  return Run("recording an imported file", [&](pqxx::connection& c) -> absl::Status {
+    pqxx::work tx(c);
+    DS_RETURN_IF_ERROR(CheckPractice(tx, practice));
+    tx.exec_params(q::kRecordImportedFile, practice.practice_id, file.content_sha256,
+                   file.format, file.file_name, file.bytes, file.claims, file.claim_lines,
+                   file.remittance_events, file.provider_adjustments,
+                   file.provider_adjustments_stored, file.provider_adjustments_duplicate,
+                   file.provider_adjustments_rejected, file.accepted, file.duplicate,
+                   file.rejected, file.unmatched, file.problem_count,
+                   absl::ToUnixMicros(file.imported_at));
+    tx.commit();
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace denialscope

@@ -194,6 +194,28 @@ inline constexpr char kListProviderAdjustments[] =
     " FROM provider_adjustments WHERE practice_id = $1"
     " ORDER BY payer_id COLLATE \"C\", trace_number COLLATE \"C\", sequence";
 
+// --- The file registry (0007) --------------------------------------------------------------
+
+// $1 practice_id, $2 content_sha256.
+inline constexpr char kFindImportedFile[] =
+    "SELECT format, file_name, bytes, claims, claim_lines, remittance_events,"
+    " provider_adjustments, provider_adjustments_stored, provider_adjustments_duplicate,"
+    " provider_adjustments_rejected, accepted, duplicate, rejected, unmatched, problem_count,"
+    " (extract(epoch FROM imported_at) * 1000000)::bigint"
+    " FROM imported_files WHERE practice_id = $1 AND content_sha256 = $2";
+
+// $1 practice_id, $2 content_sha256, $3 format, $4 file_name, $5..$17 the counts in the
+// order of kFindImportedFile, $18 imported_at in microseconds since the epoch. The first
+// record of a hash stays.
+inline constexpr char kRecordImportedFile[] =
+    "INSERT INTO imported_files (practice_id, content_sha256, format, file_name, bytes, claims,"
+    " claim_lines, remittance_events, provider_adjustments, provider_adjustments_stored,"
+    " provider_adjustments_duplicate, provider_adjustments_rejected, accepted, duplicate,"
+    " rejected, unmatched, problem_count, imported_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+    " to_timestamp($18::bigint / 1000000.0))"
+    " ON CONFLICT (practice_id, content_sha256) DO NOTHING";
+
 // --- Per-claim facts ----------------------------------------------------------------------
 
 // $1 practice_id, $2 payer_id[], $3 claim_id[].

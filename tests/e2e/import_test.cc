@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "denialscope/v1/analytics_service.grpc.pb.h"
+#include "denialscope/v1/ingest_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -114,6 +115,24 @@ class ImportTest : public ::testing::Test {
     return Cli(args);
   }
 
+  // ImportFile from a plain gRPC client that sends the bytes in one chunk and declares no
+  // content hash.
+  v1::ImportFileResponse ImportWithoutHash(const std::string& bytes) {
+    auto stub = v1::IngestService::NewStub(server_->Channel());
+    grpc::ClientContext context;
+    v1::ImportFileResponse response;
+    auto writer = stub->ImportFile(&context, &response);
+    v1::ImportFileRequest request;
+    request.set_parent(absl::StrCat("practices/", kNpi));
+    request.set_file_name("resent");
+    request.set_chunk(bytes);
+    EXPECT_TRUE(writer->Write(request));
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
   v1::DenialSummary Summary() {
     auto stub = v1::AnalyticsService::NewStub(server_->Channel());
     v1::GetDenialSummaryRequest request;
@@ -170,11 +189,23 @@ TEST_F(ImportTest, X12RemittancesBeforeClaimsJoinAndReimportChangesNothing) {
   EXPECT_EQ(specific.initial_denial_rate().numerator(), 0);
   EXPECT_EQ(specific.median_days_to_payment(), 17);              // 03-03 -> 03-20
 
-  // Both files again: every record a duplicate, nothing changes.
+  // Both files again: the CLI declares each file's SHA-256 and the server's file registry
+  // answers at once with the first import's summary; nothing changes.
   CommandResult again = Import({claims, remits});
   ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
-  EXPECT_THAT(again.out, HasSubstr("accepted 0, duplicate 2, rejected 0"));
-  EXPECT_THAT(again.out, HasSubstr("accepted 0, duplicate 3, rejected 0"));
+  EXPECT_THAT(again.out, HasSubstr("batch.837: already imported on "));
+  EXPECT_THAT(again.out, HasSubstr("era.835: already imported on "));
+  EXPECT_THAT(again.out, HasSubstr("accepted 2, duplicate 0, rejected 0"));
+  EXPECT_THAT(again.out, HasSubstr("accepted 3, duplicate 0, rejected 0, unmatched 3"));
+  EXPECT_EQ(Summary().SerializeAsString(), summary.SerializeAsString());
+
+  // A client that declares no hash sends the bytes again: every record is a duplicate, and
+  // the answer still says the file was imported before.
+  v1::ImportFileResponse resent = ImportWithoutHash(kRemits835);
+  EXPECT_TRUE(resent.already_imported());
+  EXPECT_TRUE(resent.has_first_import_time());
+  EXPECT_EQ(resent.accepted(), 0);
+  EXPECT_EQ(resent.duplicate(), 3);
   EXPECT_EQ(Summary().SerializeAsString(), summary.SerializeAsString());
 
   // The subscriber's member id and name never reach a log line.
@@ -300,10 +331,17 @@ TEST_F(ImportTest, ProviderAdjustmentsAreStoredAtProviderLevelOnceAndChangeNoCla
   }
   EXPECT_EQ(Summary().SerializeAsString(), without_plb.SerializeAsString());
 
-  // Again: every pair a duplicate, nothing stored twice.
+  // Again through the CLI: the registry answers with the first import's summary.
   CommandResult again = Import({with_plb});
   ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
-  EXPECT_THAT(again.out, HasSubstr("stored 0, duplicate 3, rejected 0"));
+  EXPECT_THAT(again.out, HasSubstr("already imported on "));
+  EXPECT_THAT(again.out, HasSubstr("stored 3, duplicate 0, rejected 0"));
+  EXPECT_EQ(stored(), expected);
+  // Again with the bytes re-sent: every pair a duplicate, nothing stored twice.
+  v1::ImportFileResponse resent = ImportWithoutHash(kRemitsWithPlb835);
+  EXPECT_TRUE(resent.already_imported());
+  EXPECT_EQ(resent.provider_adjustments_stored(), 0);
+  EXPECT_EQ(resent.provider_adjustments_duplicate(), 3);
   EXPECT_EQ(stored(), expected);
   EXPECT_EQ(Summary().SerializeAsString(), without_plb.SerializeAsString());
 }

@@ -1,12 +1,17 @@
-// The gRPC services over the in-memory store: the API's conversions and contracts, and what
-// happens when the store fails mid-stream (fault injection). No database, loopback only.
+// The gRPC services over the in-memory store: the API's conversions and contracts, what
+// happens when the store fails mid-stream (fault injection), and ImportFile's file registry.
+// No database, loopback only.
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "absl/strings/ascii.h"
 #include "analytics/faulty_claim_store.h"
 #include "analytics/memory_access_store.h"
 #include "analytics/memory_claim_store.h"
 #include "denialscope/v1/ingest_service.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -172,6 +177,165 @@ TEST_F(IngestFaultTest, ParentMustStayTheSameWithinAStream) {
   grpc::Status status = writer->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("parent"));
+}
+
+// --- ImportFile and the file registry --------------------------------------------------------
+
+// A JSONL file of claims, one IngestRecord per line.
+std::string JsonlClaims(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const std::string& id : ids) {
+    v1::IngestRecord record;
+    *record.mutable_claim() = Claim(id);
+    std::string line;
+    EXPECT_TRUE(google::protobuf::util::MessageToJsonString(record, &line).ok());
+    out += line + "\n";
+  }
+  return out;
+}
+
+class FileRegistryTest : public IngestFaultTest {
+ protected:
+  // Streams `bytes` in chunks of 40 after a first message that declares `declared_hash`.
+  grpc::Status Import(const std::string& bytes, const std::string& declared_hash,
+                      v1::ImportFileResponse* response) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + key_);
+    auto writer = stub_->ImportFile(&context, response);
+    v1::ImportFileRequest request;
+    request.set_parent("practices/1234567893");
+    request.set_file_name("claims.jsonl");
+    request.set_content_sha256(declared_hash);
+    if (writer->Write(request)) {
+      for (size_t at = 0; at < bytes.size(); at += 40) {
+        v1::ImportFileRequest chunk;
+        chunk.set_chunk(bytes.substr(at, 40));
+        // The server may answer before reading everything (a known file).
+        if (!writer->Write(chunk)) break;
+      }
+    }
+    writer->WritesDone();
+    return writer->Finish();
+  }
+
+  const std::string file_ = JsonlClaims({"A", "B", "C"});
+};
+
+TEST_F(FileRegistryTest, TheSameBytesAgainAreReadAsDuplicatesAndRecognised) {
+  v1::ImportFileResponse first;
+  ASSERT_TRUE(Import(file_, "", &first).ok());
+  EXPECT_EQ(first.accepted(), 3);
+  EXPECT_FALSE(first.already_imported());
+  EXPECT_FALSE(first.has_first_import_time());
+  const absl::Time first_time = clock_.Now();
+
+  clock_.Advance(absl::Hours(30));
+  v1::ImportFileResponse again;
+  ASSERT_TRUE(Import(file_, "", &again).ok());
+  EXPECT_TRUE(again.already_imported());
+  EXPECT_EQ(FromTimestamp(again.first_import_time()), first_time);
+  EXPECT_EQ(again.accepted(), 0);
+  EXPECT_EQ(again.duplicate(), 3);
+  EXPECT_EQ(again.content_sha256(), first.content_sha256());
+  EXPECT_EQ(StoredClaims(), 3u);
+
+  // Other bytes (one more claim) are another file.
+  v1::ImportFileResponse other;
+  ASSERT_TRUE(Import(JsonlClaims({"A", "B", "C", "D"}), "", &other).ok());
+  EXPECT_FALSE(other.already_imported());
+  EXPECT_EQ(other.accepted(), 1);
+}
+
+TEST_F(FileRegistryTest, ADeclaredHashOfACleanImportIsAnsweredWithoutReading) {
+  v1::ImportFileResponse first;
+  ASSERT_TRUE(Import(file_, "", &first).ok());
+  ASSERT_EQ(first.problem_count(), 0);
+  const int ingest_calls = faulty_.calls(FaultyClaimStore::Method::kIngestClaims);
+
+  // The bytes that follow are not even read: garbage would otherwise give problems.
+  v1::ImportFileResponse answer;
+  ASSERT_TRUE(Import(std::string(5000, '\x01'), first.content_sha256(), &answer).ok());
+  EXPECT_TRUE(answer.already_imported());
+  EXPECT_EQ(FromTimestamp(answer.first_import_time()), clock_.Now());
+  EXPECT_EQ(answer.format(), v1::FILE_FORMAT_JSONL);
+  EXPECT_EQ(answer.content_sha256(), first.content_sha256());
+  EXPECT_EQ(answer.bytes(), static_cast<int64_t>(file_.size()));
+  EXPECT_EQ(answer.claims(), 3);
+  EXPECT_EQ(answer.accepted(), 3);  // the first import's summary
+  EXPECT_EQ(answer.batches(), 0);   // nothing stored in this call
+  EXPECT_EQ(answer.problem_count(), 0);
+  EXPECT_EQ(faulty_.calls(FaultyClaimStore::Method::kIngestClaims), ingest_calls);
+  // Upper-case hex is the same hash.
+  v1::ImportFileResponse upper;
+  ASSERT_TRUE(Import("", absl::AsciiStrToUpper(first.content_sha256()), &upper).ok());
+  EXPECT_TRUE(upper.already_imported());
+}
+
+TEST_F(FileRegistryTest, AFileWithProblemsIsReadAgainSoTheyAreListedAgain) {
+  // Line 2 is not JSON.
+  const std::string broken = JsonlClaims({"A"}) + "{not json\n" + JsonlClaims({"B"});
+  v1::ImportFileResponse first;
+  ASSERT_TRUE(Import(broken, "", &first).ok());
+  ASSERT_EQ(first.accepted(), 2);
+  ASSERT_EQ(first.problem_count(), 1);
+
+  v1::ImportFileResponse again;
+  ASSERT_TRUE(Import(broken, first.content_sha256(), &again).ok());
+  EXPECT_TRUE(again.already_imported());
+  EXPECT_EQ(again.duplicate(), 2);
+  EXPECT_GE(again.batches(), 1);
+  ASSERT_EQ(again.problem_count(), 1);
+  EXPECT_EQ(again.problems(0).line(), 2);
+}
+
+TEST_F(FileRegistryTest, AWrongDeclaredHashIsAWarningAndTheRealHashIsRecorded) {
+  const std::string wrong(64, '0');
+  v1::ImportFileResponse first;
+  ASSERT_TRUE(Import(file_, wrong, &first).ok());
+  EXPECT_EQ(first.accepted(), 3);
+  EXPECT_FALSE(first.already_imported());
+  ASSERT_EQ(first.problem_count(), 1);
+  EXPECT_EQ(first.problems(0).severity(), "warning");
+  EXPECT_EQ(first.problems(0).element(), "content_sha256");
+  EXPECT_THAT(first.problems(0).reason(), HasSubstr(first.content_sha256()));
+  // Nothing is on record under the wrong hash: declaring it again reads the file again.
+  v1::ImportFileResponse again;
+  ASSERT_TRUE(Import(file_, wrong, &again).ok());
+  EXPECT_TRUE(again.already_imported());  // recognised by the bytes' real hash
+  EXPECT_EQ(again.duplicate(), 3);
+}
+
+TEST_F(FileRegistryTest, AMalformedDeclaredHashIsRefusedBeforeAnythingIsStored) {
+  v1::ImportFileResponse response;
+  grpc::Status status = Import(file_, "abc123", &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("content_sha256"));
+  EXPECT_EQ(StoredClaims(), 0u);
+}
+
+TEST_F(FileRegistryTest, ARegistryFailureAfterStoringIsAWarningAndNothingIsLost) {
+  faulty_.FailNext(1, absl::UnavailableError("connection lost"),
+                   FaultyClaimStore::Method::kRecordImportedFile);
+  v1::ImportFileResponse first;
+  ASSERT_TRUE(Import(file_, "", &first).ok());
+  EXPECT_EQ(first.accepted(), 3);
+  EXPECT_EQ(StoredClaims(), 3u);
+  ASSERT_EQ(first.problem_count(), 1);
+  EXPECT_THAT(first.problems(0).reason(), HasSubstr("file registry could not record"));
+  // Not on record, so a re-import reads the file again: duplicates only.
+  v1::ImportFileResponse again;
+  ASSERT_TRUE(Import(file_, "", &again).ok());
+  EXPECT_FALSE(again.already_imported());
+  EXPECT_EQ(again.duplicate(), 3);
+}
+
+TEST_F(FileRegistryTest, ARegistryReadFailureForADeclaredHashIsUnavailable) {
+  faulty_.FailNext(1, absl::UnavailableError("connection lost"),
+                   FaultyClaimStore::Method::kFindImportedFile);
+  v1::ImportFileResponse response;
+  grpc::Status status = Import(file_, std::string(64, 'a'), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(StoredClaims(), 0u);
 }
 
 }  // namespace
