@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "analytics/csv_line.h"
 #include "analytics/embedded_file.h"
 #include "analytics/taxonomy.h"
 
@@ -24,9 +25,6 @@ const std::vector<EmbeddedFile>& BuiltinDataFiles();
 namespace denialscope {
 namespace {
 
-// Debian's Abseil 20220623 has its own string_view class (not std::string_view), so absl
-// string functions get absl::string_view and the public API converts at the edge.
-absl::string_view ToAbsl(std::string_view text) { return {text.data(), text.size()}; }
 std::string_view ToStd(absl::string_view text) { return {text.data(), text.size()}; }
 
 constexpr std::string_view kCarcFileName = "carc_categories.csv";
@@ -86,35 +84,6 @@ struct CsvFile {
   std::vector<CsvRow> rows;
 };
 
-// Splits one CSV record: commas separate fields, double quotes enclose fields holding commas,
-// "" inside quotes is a quote. Code lists never need multi-line fields.
-absl::StatusOr<std::vector<std::string>> SplitCsvRecord(absl::string_view line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c != '"') {
-        fields.back().push_back(c);
-      } else if (i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back().push_back('"');
-        ++i;
-      } else {
-        quoted = false;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back().push_back(c);
-    }
-  }
-  if (quoted) return absl::InvalidArgumentError("unterminated quoted field");
-  for (std::string& field : fields) absl::StripAsciiWhitespace(&field);
-  return fields;
-}
-
 absl::Status LineError(std::string_view what, int line, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(ToAbsl(what), " line ", line, ": ", why));
 }
@@ -137,7 +106,7 @@ absl::StatusOr<CsvFile> ReadCsv(std::string_view text, std::string_view what) {
       }
       continue;
     }
-    absl::StatusOr<std::vector<std::string>> fields = SplitCsvRecord(line);
+    absl::StatusOr<std::vector<std::string>> fields = SplitCsvLine(line);
     if (!fields.ok()) return LineError(what, line_number, fields.status().message());
     if (file.header.empty()) {
       file.header = *std::move(fields);

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "analytics/csv_line.h"
 #include "analytics/embedded_file.h"
 
 namespace denialscope::internal {
@@ -25,42 +26,10 @@ const std::vector<EmbeddedFile>& BuiltinDataFiles();
 namespace denialscope {
 namespace {
 
-// Debian's Abseil 20220623 has its own string_view class (not std::string_view), so absl
-// string functions get absl::string_view and the public API converts at the edge.
-absl::string_view ToAbsl(std::string_view text) { return {text.data(), text.size()}; }
-
 constexpr absl::string_view kTaxonomyFileName = "cohort_taxonomy.csv";
 constexpr absl::string_view kColumns[] = {"fiscal_year", "cohort", "family", "family_name",
                                          "match",       "code",   "description"};
 constexpr size_t kColumnCount = std::size(kColumns);
-
-// Splits one CSV record: commas separate fields, double quotes enclose fields that hold
-// commas, "" inside quotes is a quote. The taxonomy never needs multi-line fields.
-absl::StatusOr<std::vector<std::string>> SplitCsvLine(absl::string_view line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c != '"') {
-        fields.back().push_back(c);
-      } else if (i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back().push_back('"');
-        ++i;
-      } else {
-        quoted = false;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back().push_back(c);
-    }
-  }
-  if (quoted) return absl::InvalidArgumentError("unterminated quoted field");
-  return fields;
-}
 
 // How strongly a classification places a claim in the cohort: specific beats nonspecific.
 int Rank(Cohort cohort) {
@@ -141,7 +110,6 @@ absl::StatusOr<CohortTaxonomy> CohortTaxonomy::Parse(std::string_view csv, int f
       return error(std::min(fields->size(), kColumnCount),
                    absl::StrCat("expected ", kColumnCount, " columns, found ", fields->size()));
     }
-    for (std::string& field : *fields) absl::StripAsciiWhitespace(&field);
     if (!header_seen) {
       for (size_t i = 0; i < kColumnCount; ++i) {
         if ((*fields)[i] != kColumns[i]) {

@@ -47,14 +47,9 @@ void X12RemittanceParser::BeginTransactionSet(const X12TransactionSet& set) {
   in_event_ = false;
   in_line_ = false;
   if (!absl::StrContains(set.version, "X221")) {
-    Problem problem;
-    problem.severity = Severity::kWarning;
-    problem.position = set.position;
-    problem.segment_id = "ST";
-    problem.element = "GS08";
-    problem.reason = absl::StrCat("835 version '", Shorten(set.version),
-                                  "' is not 005010X221A1; it is read as 835");
-    problems_->Add(std::move(problem));
+    problems_->Add(x12::VersionProblem(set, Severity::kWarning, "GS08",
+                                       absl::StrCat("835 version '", Shorten(set.version),
+                                                    "' is not 005010X221A1; it is read as 835")));
   }
 }
 
@@ -449,13 +444,8 @@ void X12RemittanceParser::FinishEvent() {
 
 Problem X12RemittanceParser::Report(const X12Segment& segment, Severity severity,
                                     std::string element, std::string reason) {
-  Problem problem;
-  problem.severity = severity;
-  problem.position = segment.position();
-  problem.segment_id = std::string(segment.id());
-  problem.element = std::move(element);
-  problem.reason = std::move(reason);
-  if (in_event_) problem.claim_id = event_.event.claim_id;
+  Problem problem = x12::SegmentProblem(segment, severity, std::move(element), std::move(reason),
+                                        in_event_ ? event_.event.claim_id : std::string());
   problems_->Add(problem);
   return problem;
 }

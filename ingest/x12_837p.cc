@@ -70,24 +70,16 @@ void X12ClaimParser::BeginTransactionSet(const X12TransactionSet& set) {
   in_claim_ = false;
   in_line_ = false;
   if (absl::StrContains(set.version, "X223") || absl::StrContains(set.version, "X224")) {
-    Problem problem;
-    problem.position = set.position;
-    problem.segment_id = "ST";
-    problem.element = "ST03";
-    problem.reason = absl::StrCat("837 version ", Shorten(set.version),
-                                  " is institutional or dental; only 837P (005010X222A1) is "
-                                  "accepted");
+    Problem problem = x12::VersionProblem(
+        set, Severity::kError, "ST03",
+        absl::StrCat("837 version ", Shorten(set.version),
+                     " is institutional or dental; only 837P (005010X222A1) is accepted"));
     problems_->Add(problem);
     set_error_ = std::move(problem);
   } else if (!absl::StrContains(set.version, "X222")) {
-    Problem problem;
-    problem.severity = Severity::kWarning;
-    problem.position = set.position;
-    problem.segment_id = "ST";
-    problem.element = "ST03";
-    problem.reason = absl::StrCat("837 version '", Shorten(set.version),
-                                  "' is not 005010X222A1; it is read as 837P");
-    problems_->Add(std::move(problem));
+    problems_->Add(x12::VersionProblem(set, Severity::kWarning, "ST03",
+                                       absl::StrCat("837 version '", Shorten(set.version),
+                                                    "' is not 005010X222A1; it is read as 837P")));
   }
 }
 
@@ -480,13 +472,8 @@ void X12ClaimParser::FinishClaim() {
 
 Problem X12ClaimParser::Report(const X12Segment& segment, Severity severity, std::string element,
                                std::string reason) {
-  Problem problem;
-  problem.severity = severity;
-  problem.position = segment.position();
-  problem.segment_id = std::string(segment.id());
-  problem.element = std::move(element);
-  problem.reason = std::move(reason);
-  if (in_claim_) problem.claim_id = claim_.claim.claim_id;
+  Problem problem = x12::SegmentProblem(segment, severity, std::move(element), std::move(reason),
+                                        in_claim_ ? claim_.claim.claim_id : std::string());
   problems_->Add(problem);
   return problem;
 }

@@ -1,15 +1,17 @@
-// Small helpers the X12 transaction parsers share: a switchable tag for segment ids and
-// X12-style element names ("CLP04", "SV101-2") for problems.
+// Small helpers the X12 transaction parsers share: a switchable tag for segment ids, X12-style
+// element names ("CLP04", "SV101-2") and the problems they report.
 #ifndef DENIALSCOPE_INGEST_X12_SEGMENT_UTIL_H_
 #define DENIALSCOPE_INGEST_X12_SEGMENT_UTIL_H_
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "ingest/problem.h"
 #include "ingest/x12_reader.h"
 
 namespace denialscope {
@@ -72,6 +74,31 @@ inline std::string MissingComponentReason(const X12Segment& segment, int index,
                     "' component separator, the one ISA16 declares)");
   }
   return reason;
+}
+
+// A problem found in `segment`, about `claim_id` when one is being read (empty otherwise).
+inline Problem SegmentProblem(const X12Segment& segment, Severity severity, std::string element,
+                              std::string reason, std::string claim_id) {
+  Problem problem;
+  problem.severity = severity;
+  problem.position = segment.position();
+  problem.segment_id = std::string(segment.id());
+  problem.element = std::move(element);
+  problem.reason = std::move(reason);
+  problem.claim_id = std::move(claim_id);
+  return problem;
+}
+
+// A problem with the transaction set's declared version (`element` is ST03 or GS08).
+inline Problem VersionProblem(const X12TransactionSet& set, Severity severity,
+                              std::string element, std::string reason) {
+  Problem problem;
+  problem.severity = severity;
+  problem.position = set.position;
+  problem.segment_id = "ST";
+  problem.element = std::move(element);
+  problem.reason = std::move(reason);
+  return problem;
 }
 
 }  // namespace x12
