@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <iterator>
 #include <map>
@@ -18,10 +19,15 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "analytics/fact_cells.h"
 #include "analytics/taxonomy.h"
@@ -227,6 +233,51 @@ Percentiles Summarize(std::vector<double> ms) {
   p.p50_ms = at(0.50);
   p.p99_ms = at(0.99);
   return p;
+}
+
+// CPU time so far: of this process (the in-process server and its clients) and of each
+// backend of the benchmark's database by pid, in milliseconds. The backends' share is read
+// from /proc, so it counts only when PostgreSQL runs on this machine (every run in
+// bench/README.md does); `monitor`'s own backend is left out.
+struct CpuTimes {
+  double process_ms = 0;
+  std::map<std::string, double> backend_ms;
+};
+CpuTimes ReadCpuTimes(pqxx::connection& monitor) {
+  CpuTimes times;
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  times.process_ms = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+  const double ms_per_tick = 1e3 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  pqxx::nontransaction tx(monitor);
+  for (const pqxx::row& row : tx.exec("SELECT pid FROM pg_stat_activity WHERE datname ="
+                                      " current_database() AND pid <> pg_backend_pid()")) {
+    std::ifstream stat(absl::StrCat("/proc/", row[0].c_str(), "/stat"));
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    // proc(5): after "pid (comm) " come state (field 3) ... utime (14) and stime (15).
+    const size_t end_of_comm = line.rfind(')');
+    if (end_of_comm == std::string::npos || end_of_comm + 2 >= line.size()) continue;
+    const std::vector<std::string> fields =
+        absl::StrSplit(line.substr(end_of_comm + 2), ' ');
+    double utime = 0, stime = 0;
+    if (fields.size() < 13 || !absl::SimpleAtod(fields[11], &utime) ||
+        !absl::SimpleAtod(fields[12], &stime)) {
+      continue;
+    }
+    times.backend_ms[row[0].c_str()] = (utime + stime) * ms_per_tick;
+  }
+  return times;
+}
+// CPU milliseconds used between two readings (a backend that appeared counts from zero).
+double CpuMsBetween(const CpuTimes& before, const CpuTimes& after) {
+  double ms = after.process_ms - before.process_ms;
+  for (const auto& [pid, backend_ms] : after.backend_ms) {
+    const auto it = before.backend_ms.find(pid);
+    ms += backend_ms - (it == before.backend_ms.end() ? 0 : it->second);
+  }
+  return ms;
 }
 
 // Runs `call` from `clients` threads, `calls` times each after `warmup`, in milliseconds.
@@ -590,16 +641,24 @@ int Run() {
 
   const int clients = absl::GetFlag(FLAGS_clients);
   const Practice measured = *(*store)->GetPractice(npi);
-  std::printf("\n| RPC | source | RPC p50 (ms) | RPC p99 (ms) | GROUP BY p50 (ms) | GROUP BY p99 "
-              "(ms) | GROUP BY p50 / RPC p50 |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+  pqxx::connection monitor(url);
+  std::printf("\n| RPC | source | RPC p50 (ms) | RPC p99 (ms) | CPU ms per call | GROUP BY p50 (ms) "
+              "| GROUP BY p99 (ms) | GROUP BY p50 / RPC p50 |\n"
+              "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
   for (const Report& report : reports) {
     std::atomic<int> failures{0};
     v1::DataSource source = v1::DATA_SOURCE_UNSPECIFIED;
     report.call(&source);
-    const Percentiles rpc = Measure(clients, 3, absl::GetFlag(FLAGS_calls), [&] {
+    constexpr int kWarmup = 3;
+    const CpuTimes cpu_before = ReadCpuTimes(monitor);
+    const Percentiles rpc = Measure(clients, kWarmup, absl::GetFlag(FLAGS_calls), [&] {
       v1::DataSource ignored;
       return report.call(&ignored);
     }, &failures);
+    // Server, clients and PostgreSQL together, over every call of the measurement.
+    const double cpu_ms_per_call =
+        CpuMsBetween(cpu_before, ReadCpuTimes(monitor)) /
+        static_cast<double>(clients * (kWarmup + absl::GetFlag(FLAGS_calls)));
     // The same report's counts by a plain GROUP BY over the raw tables, same clients.
     std::vector<std::unique_ptr<pqxx::connection>> connections;
     for (int i = 0; i < clients; ++i) connections.push_back(std::make_unique<pqxx::connection>(url));
@@ -611,8 +670,9 @@ int Run() {
                      FormatIsoDate(Day(big.first_month + big.months) - 1));
       return true;
     }, &failures);
-    std::printf("| %s | %s | %.2f | %.2f | %.0f | %.0f | %.0fx |%s\n", report.name.c_str(),
-                v1::DataSource_Name(source).c_str(), rpc.p50_ms, rpc.p99_ms, baseline.p50_ms,
+    std::printf("| %s | %s | %.2f | %.2f | %.2f | %.0f | %.0f | %.0fx |%s\n",
+                report.name.c_str(), v1::DataSource_Name(source).c_str(), rpc.p50_ms,
+                rpc.p99_ms, cpu_ms_per_call, baseline.p50_ms,
                 baseline.p99_ms, rpc.p50_ms > 0 ? baseline.p50_ms / rpc.p50_ms : 0.0,
                 failures > 0 ? absl::StrCat(" (", failures.load(), " failures)").c_str() : "");
     std::fflush(stdout);

@@ -13,6 +13,7 @@
 #include "analytics/status_macros.h"
 #include "sql/access_queries.h"
 #include "sql/pg_values.h"
+#include "sql/prepared.h"
 #include "sql/server_pool.h"
 
 namespace denialscope {
@@ -84,7 +85,7 @@ class PgAccessStore : public AccessStore {
     ApiKeyRecord key;
     DS_RETURN_IF_ERROR(Run("reading an API key", [&](pqxx::connection& c) -> absl::Status {
       pqxx::read_transaction tx(c);
-      pqxx::result rows = tx.exec_params(q::kSelectApiKey, key_id);
+      pqxx::result rows = pg::ExecPrepared(tx, q::kSelectApiKey, key_id);
       if (rows.empty()) return absl::NotFoundError(absl::StrCat("no API key ", key_id));
       DS_ASSIGN_OR_RETURN(key, ParseApiKeyRow(rows[0]));
       return absl::OkStatus();
@@ -132,8 +133,8 @@ class PgAccessStore : public AccessStore {
     return Run("writing the audit trail", [&](pqxx::connection& c) -> absl::Status {
       pqxx::work tx(c);
       tx.exec(q::kAuditCommitAsync);
-      tx.exec_params(q::kInsertAuditEvent, EpochSeconds(event.time), event.key_id, event.method,
-                     event.practice_npi, event.status, event.rows);
+      pg::ExecPrepared(tx, q::kInsertAuditEvent, EpochSeconds(event.time), event.key_id,
+                       event.method, event.practice_npi, event.status, event.rows);
       tx.commit();
       return absl::OkStatus();
     });

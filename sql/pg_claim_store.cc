@@ -39,6 +39,7 @@
 #include "sql/content_hash.h"
 #include "sql/pg_errors.h"
 #include "sql/pg_values.h"
+#include "sql/prepared.h"
 #include "sql/queries.h"
 #include "sql/report_facts.h"
 #include "sql/report_queries.h"
@@ -273,7 +274,7 @@ RecordResult DecideClaim(const Claim& claim, const std::string& hash, StoredClai
 // Fails with NOT_FOUND unless the practice exists with this id and NPI; scopes the rest of
 // the transaction to the practice for row-level security.
 absl::Status CheckPractice(pqxx::transaction_base& tx, const Practice& practice) {
-  pqxx::result rows = tx.exec_params(q::kCheckPractice, practice.practice_id, practice.npi);
+  pqxx::result rows = pg::ExecPrepared(tx, q::kCheckPractice, practice.practice_id, practice.npi);
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat("practice ", practice.npi, " is not onboarded"));
   }
@@ -385,7 +386,7 @@ absl::StatusOr<Practice> PgClaimStore::GetPractice(const std::string& npi) {
   Practice practice;
   absl::Status status = Run("reading a practice", [&](pqxx::connection& c) -> absl::Status {
     pqxx::read_transaction tx(c);
-    pqxx::result rows = tx.exec_params(q::kSelectPractice, npi);
+    pqxx::result rows = pg::ExecPrepared(tx, q::kSelectPractice, npi);
     if (rows.empty()) {
       return absl::NotFoundError(absl::StrCat("practice ", npi, " is not onboarded"));
     }

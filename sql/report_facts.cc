@@ -11,7 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "analytics/status_macros.h"
 #include "sql/pg_values.h"
+#include "sql/prepared.h"
 #include "sql/report_queries.h"
+#include "sql/report_rollups.h"
 #include "sql/staged_copy.h"
 
 namespace denialscope::pg {
@@ -260,12 +262,13 @@ void UpsertCells(pqxx::work& tx, int64_t practice_id,
                      paid_within.Literal(), adjudicated_within.Literal());
     }
   }
+  UpsertRollups(tx, practice_id, by_basis);
 }
 
 // True when stored facts answer as of `as_of`: nothing stored, or the horizon is not later.
 absl::StatusOr<bool> StoredFactsAnswer(pqxx::transaction_base& tx, int64_t practice_id,
                                        Day as_of) {
-  pqxx::result rows = tx.exec_params(q::kSelectHorizon, practice_id);
+  pqxx::result rows = ExecPrepared(tx, q::kSelectHorizon, practice_id);
   if (rows.empty()) return true;
   DS_ASSIGN_OR_RETURN(Day horizon, ParseDate(rows[0][0].c_str()));
   return horizon <= as_of;
@@ -349,6 +352,7 @@ absl::Status RebuildReportFacts(pqxx::work& tx, int64_t practice_id,
                                 q::kDeleteTimeTotals, q::kDeleteReceiptCells}) {
     tx.exec_params(statement, practice_id);
   }
+  DeleteRollups(tx, practice_id);
   CellBuilder service(PeriodBasis::kServiceMonth);
   CellBuilder adjudication(PeriodBasis::kAdjudicationMonth);
   std::optional<Day> horizon;
@@ -394,12 +398,23 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
   const std::string to = FormatDate(Day(absl::CivilMonth(last)));
   FactCells cells;
   if (kinds & kCountCells) {
-    const char* statement = (kinds & kMergeMonths)   ? q::kSelectCountCellsByStratum
-                            : (kinds & kMergeStrata) ? q::kSelectCountCellsByMonth
-                                                     : q::kSelectCountCells;
-    pqxx::result rows = tx.exec_params(
-        statement, practice_id, basis, from, to, TextArray(request.selection.filters.payer_ids),
-        TextArray(request.selection.filters.procedure_families));
+    // Summed over months: the cumulative rows; over strata without filters: the leaf rows
+    // (migration 0008); otherwise the cells.
+    const MeasureFilters& filters = request.selection.filters;
+    const bool whole_leaves = filters.payer_ids.empty() && filters.procedure_families.empty();
+    pqxx::result rows;
+    if (kinds & kMergeMonths) {
+      rows = ExecPrepared(tx, q::kSelectCountCumsByStratum, practice_id, basis, from, to,
+                          TextArray(filters.payer_ids), TextArray(filters.procedure_families));
+    } else if ((kinds & kMergeStrata) && whole_leaves) {
+      rows = ExecPrepared(tx, q::kSelectCountLeafCells, practice_id, basis, from, to);
+    } else {
+      // Grouping reads plan per call: a generic plan sorts by text where a hash is cheaper.
+      rows = tx.exec_params((kinds & kMergeStrata) ? q::kSelectCountCellsByMonth
+                                                   : q::kSelectCountCells,
+                            practice_id, basis, from, to, TextArray(filters.payer_ids),
+                            TextArray(filters.procedure_families));
+    }
     cells.counts.reserve(rows.size());
     std::vector<int64_t> counts(kCountsVectorSize);
     for (const pqxx::row& row : rows) {
@@ -420,7 +435,7 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
     }
   }
   if (kinds & kReasonCells) {
-    pqxx::result rows = tx.exec_params(q::kSelectReasonCells, practice_id, basis, from, to);
+    pqxx::result rows = ExecPrepared(tx, q::kSelectReasonCums, practice_id, basis, from, to);
     for (const pqxx::row& row : rows) {
       ReasonCell cell;
       DS_ASSIGN_OR_RETURN(std::tie(cell.month, cell.leaf), ParseCellKey(row));
@@ -435,7 +450,7 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
   }
   if (kinds & kTimeCells) {
     // A period covering every month with time cells reads their stored totals.
-    pqxx::result span = tx.exec_params(q::kSelectTimeCellSpan, practice_id, basis);
+    pqxx::result span = ExecPrepared(tx, q::kSelectTimeCellSpan, practice_id, basis);
     bool covers = true;  // no time cells: the totals are empty too
     if (!span[0][0].is_null()) {
       DS_ASSIGN_OR_RETURN(const Day lo, ParseDate(span[0][0].c_str()));
@@ -443,7 +458,7 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
       covers = first <= lo && hi <= last;
     }
     pqxx::result rows = covers
-                            ? tx.exec_params(q::kSelectTimeTotals, practice_id, basis, from)
+                            ? ExecPrepared(tx, q::kSelectTimeTotals, practice_id, basis, from)
                             : tx.exec_params(q::kSelectTimeCells, practice_id, basis, from, to);
     cells.times.reserve(rows.size());
     for (const pqxx::row& row : rows) {
@@ -460,7 +475,7 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
   if (kinds & kReceiptCells) {
     pqxx::result rows =
         (kinds & kDueReceipts)
-            ? tx.exec_params(q::kSelectDueReceiptCells, practice_id, basis, from, to,
+            ? ExecPrepared(tx, q::kSelectDueReceiptCells, practice_id, basis, from, to,
                              FormatDate(request.as_of - kPromptPayMinimumAge))
             : tx.exec_params(q::kSelectReceiptCells, practice_id, basis, from, to);
     cells.receipts.reserve(rows.size());

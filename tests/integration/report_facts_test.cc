@@ -113,6 +113,7 @@ class ReportFactsTest : public StoreTest {
             << "payer filter, grain " << grain;
       }
       ExpectDueReceiptsGiveThePromptPayOfAllReceipts(s, practice, selection, raw);
+      ExpectEveryPeriodEqualsRaw(s, practice, selection, raw);
       // The year above covers every month with time cells, so its time cells came from the
       // stored totals (migration 0006); a single month sums that month's cells instead.
       MeasureSelection february = selection;
@@ -150,13 +151,53 @@ class ReportFactsTest : public StoreTest {
     }
   }
 
+  // The reads the rollups of migrations 0008 and 0009 serve (counts summed over months or
+  // over strata, reasons, due receipts) equal the raw computation for periods that start or
+  // end inside the data, lie wholly before or after it, or cover one month.
+  void ExpectEveryPeriodEqualsRaw(ClaimStore& s, const Practice& practice,
+                                  const MeasureSelection& selection,
+                                  const std::vector<ClaimFacts>& raw) {
+    const std::vector<std::pair<absl::CivilMonth, absl::CivilMonth>> periods = {
+        {absl::CivilMonth(2026, 2), absl::CivilMonth(2026, 2)},
+        {absl::CivilMonth(2026, 3), absl::CivilMonth(2026, 3)},
+        {absl::CivilMonth(2026, 3), absl::CivilMonth(2026, 12)},
+        {absl::CivilMonth(2025, 11), absl::CivilMonth(2026, 2)},
+        {absl::CivilMonth(2026, 4), absl::CivilMonth(2026, 5)},
+        {absl::CivilMonth(2025, 1), absl::CivilMonth(2025, 12)},
+        {absl::CivilMonth(2026, 8), absl::CivilMonth(2027, 3)}};
+    for (const auto& [first, last] : periods) {
+      SCOPED_TRACE(absl::StrCat(absl::FormatCivilTime(first), "..", absl::FormatCivilTime(last)));
+      MeasureSelection period = selection;
+      period.months = {first, last};
+      for (bool by_payer : {false, true}) {
+        if (by_payer) period.filters.payer_ids = {raw.front().payer_id};
+        for (int grain : {int{kMergeMonths}, int{kMergeStrata}}) {
+          auto stored = s.LoadFactCells(practice, {kAsOf, period}, kCountCells | grain);
+          ASSERT_TRUE(stored.ok()) << stored.status();
+          ASSERT_TRUE(stored->has_value());
+          EXPECT_EQ(Describe(**stored),
+                    Describe(KeepKinds(CellsOfFacts(raw, period), kCountCells | grain, first)))
+              << "grain " << grain << (by_payer ? ", payer filter" : "");
+        }
+      }
+      period.filters = selection.filters;
+      auto reasons = s.LoadFactCells(practice, {kAsOf, period}, kReasonCells);
+      ASSERT_TRUE(reasons.ok()) << reasons.status();
+      ASSERT_TRUE(reasons->has_value());
+      EXPECT_EQ(Describe(**reasons),
+                Describe(KeepKinds(CellsOfFacts(raw, period), kReasonCells, first)));
+      ExpectDueReceiptsGiveThePromptPayOfAllReceipts(s, practice, period, raw);
+    }
+  }
+
   // The collapsed receipt cells (kDueReceipts) the timeline reads give the prompt-pay figures
   // of the raw computation's uncollapsed cells, as of kAsOf and as of a date when some
   // receipts are not due yet.
-  void ExpectDueReceiptsGiveThePromptPayOfAllReceipts(ClaimStore& s, const Practice& practice,
-                                                      const MeasureSelection& selection,
-                                                      const std::vector<ClaimFacts>& raw) {
-    for (Day as_of : {kAsOf, Day(2026, 7, 2)}) {
+  void ExpectDueReceiptsGiveThePromptPayOfAllReceipts(
+      ClaimStore& s, const Practice& practice, const MeasureSelection& selection,
+      const std::vector<ClaimFacts>& raw,
+      const std::vector<Day>& as_of_dates = {kAsOf, Day(2026, 7, 2)}) {
+    for (Day as_of : as_of_dates) {
       auto due = s.LoadFactCells(practice, {as_of, selection},
                                  kTimeCells | kReceiptCells | kDueReceipts);
       ASSERT_TRUE(due.ok()) << due.status();
@@ -207,6 +248,43 @@ class ReportFactsTest : public StoreTest {
 TEST_F(ReportFactsTest, AggregatesEqualTheRawComputationAfterIngest) {
   const Practice practice = Seeded();
   ExpectStoredEqualsRaw(practice);
+}
+
+// Prompt pay due as of a date inside a month of receipts: whole receipt months come from the
+// receipt-month rollup, the days up to the due date from the cells. Claims received in April
+// and on 5 May, 13 May, 23 May and 28 May (service + 3 days); as of 20 July only receipts up
+// to 21 May are due.
+TEST_F(ReportFactsTest, DueReceiptsSplitAMonthOfReceiptsAtTheDueDate) {
+  const Practice practice = Seeded();
+  ASSERT_TRUE(store()
+                  .IngestClaims(practice, {MakeClaim("APR", {"M542"}, Day(2026, 4, 14)),
+                                           MakeClaim("MAY-2", {"M542"}, Day(2026, 5, 2)),
+                                           MakeClaim("MAY-10", {"M50121"}, Day(2026, 5, 10)),
+                                           MakeClaim("MAY-20", {"M542"}, Day(2026, 5, 20)),
+                                           MakeClaim("MAY-25", {"M50121"}, Day(2026, 5, 25))})
+                  .ok());
+  ASSERT_TRUE(store()
+                  .IngestRemittances(practice,
+                                     {MakePayment("APR", 10000, 8000, Day(2026, 5, 1)),
+                                      MakePayment("MAY-2", 10000, 8000, Day(2026, 5, 30)),
+                                      MakeDenial("MAY-10", 10000, Day(2026, 6, 1)),
+                                      MakePayment("MAY-20", 10000, 8000, Day(2026, 6, 2))})
+                  .ok());
+  ExpectStoredEqualsRaw(practice);
+  const std::vector<ClaimFacts> raw = RawFacts(store(), practice, kAsOf, Context());
+  for (PeriodBasis basis : {PeriodBasis::kServiceMonth, PeriodBasis::kAdjudicationMonth}) {
+    MeasureSelection selection;
+    selection.basis = basis;
+    for (const auto& [first, last] :
+         {std::pair(absl::CivilMonth(2026, 1), absl::CivilMonth(2026, 12)),
+          std::pair(absl::CivilMonth(2026, 5), absl::CivilMonth(2026, 5)),
+          std::pair(absl::CivilMonth(2026, 3), absl::CivilMonth(2026, 5))}) {
+      selection.months = {first, last};
+      ExpectDueReceiptsGiveThePromptPayOfAllReceipts(
+          store(), practice, selection, raw,
+          {Day(2026, 7, 20), Day(2026, 7, 12), Day(2026, 7, 27), Day(2026, 8, 1)});
+    }
+  }
 }
 
 TEST_F(ReportFactsTest, RemittanceBeforeItsClaimCountsWhenTheClaimArrives) {

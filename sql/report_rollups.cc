@@ -1,0 +1,179 @@
+// Rollup maintenance; see report_rollups.h.
+#include "sql/report_rollups.h"
+
+#include <array>
+#include <map>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "sql/pg_values.h"
+#include "sql/report_queries.h"
+
+namespace denialscope::pg {
+namespace {
+
+namespace q = queries;
+
+template <typename Values>
+std::string NumbersLiteral(const Values& values) {
+  PgArray array;
+  for (const auto v : values) {
+    if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) {
+      array.AddDouble(v);
+    } else {
+      array.AddInt(v);
+    }
+  }
+  return array.Literal();
+}
+
+void UpsertLeafCells(pqxx::work& tx, int64_t practice_id,
+                     const std::vector<std::pair<int, FactCells>>& deltas) {
+  using Key = std::tuple<int, absl::CivilMonth, CohortLeaf>;
+  std::map<Key, std::pair<std::vector<int64_t>, std::array<double, kSquaresVectorSize>>> sums;
+  for (const auto& [basis, cells] : deltas) {
+    for (const CountCell& c : cells.counts) {
+      auto& [counts, squares] = sums[Key(basis, c.month, c.leaf)];
+      const std::vector<int64_t> values = CountsToVector(c.counts);
+      if (counts.empty()) counts.assign(values.size(), 0);
+      for (size_t i = 0; i < values.size(); ++i) counts[i] += values[i];
+      const std::vector<double> squared = SquaresToVector(c.squares);
+      for (size_t i = 0; i < squares.size(); ++i) squares[i] += squared[i];
+    }
+  }
+  if (sums.empty()) return;
+  PgArray bases, months, cohorts, families, counts, squares;
+  for (const auto& [key, values] : sums) {
+    const auto& [basis, month, leaf] = key;
+    bases.AddInt(basis);
+    months.AddDate(Day(month));
+    cohorts.AddText(std::string(CohortId(leaf.cohort)));
+    families.AddText(leaf.family);
+    counts.AddText(NumbersLiteral(values.first));
+    squares.AddText(NumbersLiteral(values.second));
+  }
+  tx.exec_params(q::kUpsertCountLeafCells, practice_id, bases.Literal(), months.Literal(),
+                 cohorts.Literal(), families.Literal(), counts.Literal(), squares.Literal());
+}
+
+void RecomputeCountCums(pqxx::work& tx, int64_t practice_id,
+                        const std::vector<std::pair<int, FactCells>>& deltas) {
+  // The first month that changed, per basis and stratum.
+  using Stratum = std::tuple<int, CohortLeaf, std::string, std::string>;
+  std::map<Stratum, absl::CivilMonth> first;
+  for (const auto& [basis, cells] : deltas) {
+    for (const CountCell& c : cells.counts) {
+      auto [it, added] = first.try_emplace(Stratum(basis, c.leaf, c.payer_id,
+                                                   c.procedure_family), c.month);
+      if (!added && c.month < it->second) it->second = c.month;
+    }
+  }
+  if (first.empty()) return;
+  PgArray bases, cohorts, families, payers, procedure_families, months;
+  for (const auto& [stratum, month] : first) {
+    const auto& [basis, leaf, payer_id, procedure_family] = stratum;
+    bases.AddInt(basis);
+    cohorts.AddText(std::string(CohortId(leaf.cohort)));
+    families.AddText(leaf.family);
+    payers.AddText(payer_id);
+    procedure_families.AddText(procedure_family);
+    months.AddDate(Day(month));
+  }
+  tx.exec_params(q::kLockCums, practice_id);
+  tx.exec_params(q::kRecomputeCountCums, practice_id, bases.Literal(), cohorts.Literal(),
+                 families.Literal(), payers.Literal(), procedure_families.Literal(),
+                 months.Literal());
+}
+
+void RecomputeReasonCums(pqxx::work& tx, int64_t practice_id,
+                         const std::vector<std::pair<int, FactCells>>& deltas) {
+  // The first month that changed, per basis and reason key.
+  using Key = std::tuple<int, CohortLeaf, int, int, std::string, std::string>;
+  std::map<Key, absl::CivilMonth> first;
+  for (const auto& [basis, cells] : deltas) {
+    for (const ReasonCell& c : cells.reasons) {
+      auto [it, added] = first.try_emplace(Key(basis, c.leaf, static_cast<int>(c.stage),
+                                               static_cast<int>(c.category), c.carc, c.rarc),
+                                           c.month);
+      if (!added && c.month < it->second) it->second = c.month;
+    }
+  }
+  if (first.empty()) return;
+  PgArray bases, cohorts, families, stages, categories, carcs, rarcs, months;
+  for (const auto& [key, month] : first) {
+    const auto& [basis, leaf, stage, category, carc, rarc] = key;
+    bases.AddInt(basis);
+    cohorts.AddText(std::string(CohortId(leaf.cohort)));
+    families.AddText(leaf.family);
+    stages.AddInt(stage);
+    categories.AddInt(category);
+    carcs.AddText(carc);
+    rarcs.AddText(rarc);
+    months.AddDate(Day(month));
+  }
+  tx.exec_params(q::kLockCums, practice_id);
+  tx.exec_params(q::kRecomputeReasonCums, practice_id, bases.Literal(), cohorts.Literal(),
+                 families.Literal(), stages.Literal(), categories.Literal(), carcs.Literal(),
+                 rarcs.Literal(), months.Literal());
+}
+
+void UpsertReceiptMonths(pqxx::work& tx, int64_t practice_id,
+                         const std::vector<std::pair<int, FactCells>>& deltas) {
+  using Key = std::tuple<int, absl::CivilMonth, CohortLeaf, absl::CivilMonth>;
+  constexpr size_t kValues = 2 + 2 * kPromptPayDays.size();
+  std::map<Key, std::array<int64_t, kValues>> sums;
+  for (const auto& [basis, cells] : deltas) {
+    for (const ReceiptCell& c : cells.receipts) {
+      std::array<int64_t, kValues>& v =
+          sums[Key(basis, c.month, c.leaf, absl::CivilMonth(c.received_date))];
+      v[0] += c.received;
+      v[1] += c.owed;
+      for (size_t k = 0; k < kPromptPayDays.size(); ++k) {
+        v[2 + k] += c.paid_within[k];
+        v[2 + kPromptPayDays.size() + k] += c.adjudicated_within[k];
+      }
+    }
+  }
+  if (sums.empty()) return;
+  PgArray bases, months, cohorts, families, received_months;
+  std::array<PgArray, kValues> values;
+  for (const auto& [key, v] : sums) {
+    const auto& [basis, month, leaf, received_month] = key;
+    bases.AddInt(basis);
+    months.AddDate(Day(month));
+    cohorts.AddText(std::string(CohortId(leaf.cohort)));
+    families.AddText(leaf.family);
+    received_months.AddDate(Day(received_month));
+    for (size_t i = 0; i < kValues; ++i) values[i].AddInt(v[i]);
+  }
+  static_assert(kValues == 8, "kUpsertReceiptMonthCells takes 30/45/60-day columns");
+  tx.exec_params(q::kUpsertReceiptMonthCells, practice_id, bases.Literal(), months.Literal(),
+                 cohorts.Literal(), families.Literal(), received_months.Literal(),
+                 values[0].Literal(), values[1].Literal(), values[2].Literal(),
+                 values[3].Literal(), values[4].Literal(), values[5].Literal(),
+                 values[6].Literal(), values[7].Literal());
+}
+
+}  // namespace
+
+void UpsertRollups(pqxx::work& tx, int64_t practice_id,
+                   const std::vector<std::pair<int, FactCells>>& deltas_by_basis) {
+  UpsertLeafCells(tx, practice_id, deltas_by_basis);
+  UpsertReceiptMonths(tx, practice_id, deltas_by_basis);
+  // Last: their lock is held until the commit, so the less of the transaction follows it the
+  // shorter other batches of the practice wait.
+  RecomputeCountCums(tx, practice_id, deltas_by_basis);
+  RecomputeReasonCums(tx, practice_id, deltas_by_basis);
+}
+
+void DeleteRollups(pqxx::work& tx, int64_t practice_id) {
+  for (const char* statement :
+       {q::kDeleteCountLeafCells, q::kDeleteCountCums, q::kDeleteReceiptMonthCells,
+        q::kDeleteReasonCums}) {
+    tx.exec_params(statement, practice_id);
+  }
+}
+
+}  // namespace denialscope::pg
