@@ -586,9 +586,11 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestRemittancesTx(
     fresh_keys.emplace_back(events[i].payer_id, events[i].claim_id);
   }
   if (fresh.empty()) return results;
-  pg::WriteEvents(tx, practice_id, fresh);
 
-  // Which new events found their claim; those claims' facts change.
+  // Which new events find their claim; the facts of the active ones change. Their histories
+  // are read before the new events are written, so the batch's own events are never read
+  // back: the claims, then their stored events (a claim's first remittance finds none, and
+  // the event query is then the only one).
   fresh_keys = DistinctKeys(std::move(fresh_keys));
   absl::flat_hash_set<ClaimKey> existing = SelectExistingClaims(tx, practice_id, fresh_keys);
   std::vector<ClaimKey> matched_keys;
@@ -599,16 +601,28 @@ absl::StatusOr<std::vector<RecordResult>> PgClaimStore::IngestRemittancesTx(
     if (results[i].outcome != RecordOutcome::kAccepted) continue;
     results[i].unmatched = !existing.contains(ClaimKey(events[i].payer_id, events[i].claim_id));
   }
-  if (matched_keys.empty()) return results;
+  Histories histories;  // the matched claims that are active (not voided)
+  if (!matched_keys.empty()) {
+    KeyArrays matched = pg::ToKeyArrays(matched_keys);
+    LoadFilter filter{matched.payer_ids.Literal(), matched.claim_ids.Literal()};
+    DS_RETURN_IF_ERROR(pg::LoadClaimRows(tx, q::kLoadByKey, practice_id, filter, histories));
+    // Remarks too: the report facts' denial reasons read them.
+    DS_RETURN_IF_ERROR(pg::LoadEventRows(tx, q::kLoadByKey, practice_id, filter, histories,
+                                         /*with_remarks=*/true));
+  }
+  pg::WriteEvents(tx, practice_id, fresh);
+  // The new events join after the stored ones, in file order: the order a reload from the
+  // tables gives (they are inserted in this order).
+  for (const auto& [event, hash] : fresh) {
+    if (ClaimHistory* history = histories.Find(ClaimKey(event->payer_id, event->claim_id));
+        history != nullptr) {
+      history->events.push_back(*event);
+    }
+  }
+  if (histories.claims.empty()) return results;
 
   // The matched claims did not change, so only the outcome part of their claim_facts does;
-  // their report facts are derived again whole (claims with every event and remark).
-  KeyArrays matched = pg::ToKeyArrays(matched_keys);
-  LoadFilter filter{matched.payer_ids.Literal(), matched.claim_ids.Literal()};
-  Histories histories;
-  DS_RETURN_IF_ERROR(pg::LoadClaimRows(tx, q::kLoadByKey, practice_id, filter, histories));
-  DS_RETURN_IF_ERROR(pg::LoadEventRows(tx, q::kLoadByKey, practice_id, filter, histories,
-                                       /*with_remarks=*/true));
+  // their report facts are derived again whole.
   pg::UpdateFactOutcomes(tx, practice_id, histories.claims);
   DS_RETURN_IF_ERROR(
       pg::UpdateReportFacts(tx, practice_id, matched_keys, histories.claims, measures_));

@@ -139,7 +139,9 @@ inline constexpr char kSelectDataVersion[] =
 
 // Cell deltas: $1 practice_id, then one array per column; values are added to stored ones.
 // Rows come sorted by key (CellBuilder), so concurrent batches lock cells in one order.
-// Count cells take each row's counts and squares as one array literal each.
+// Count cells take each row's counts and squares as one array literal each. OFFSET 0 keeps
+// the LATERAL subquery from being flattened: flattened, each a.v[i] re-parsed the row's
+// literal, 41 parses a row (46 ms for 840 cells instead of 4 ms).
 inline constexpr char kUpsertCountCells[] =
     "INSERT INTO fact_count_cells AS c (practice_id, basis, month, cohort, family, payer_id,"
     "  procedure_family, sq_adjudicated, sq_initially_denied, sq_finally_denied"
@@ -149,7 +151,8 @@ inline constexpr char kUpsertCountCells[] =
     " FROM unnest($2::smallint[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[],"
     "  $8::text[], $9::text[])"
     "  AS u(basis, month, cohort, family, payer_id, procedure_family, counts, squares),"
-    "  LATERAL (SELECT u.counts::bigint[] AS v, u.squares::double precision[] AS s) a"
+    "  LATERAL (SELECT u.counts::bigint[] AS v, u.squares::double precision[] AS s"
+    "   OFFSET 0) a"
     " ON CONFLICT (practice_id, basis, month, cohort, family, payer_id, procedure_family)"
     " DO UPDATE SET sq_adjudicated = c.sq_adjudicated + EXCLUDED.sq_adjudicated,"
     "  sq_initially_denied = c.sq_initially_denied + EXCLUDED.sq_initially_denied,"

@@ -330,6 +330,49 @@ TEST_F(ReportFactsTest, AggregatesEqualTheRawComputationAfterAReplacementAndAVoi
   ExpectStoredEqualsRaw(practice);
 }
 
+// One remittance batch mixing every case its path tells apart: a claim with stored events
+// (they are read back), claims with none (only the batch's events count, two of them for
+// one claim), an event for a voided claim and one for no claim.
+TEST_F(ReportFactsTest, AMixedRemittanceBatchEqualsTheRawComputation) {
+  const Practice practice = Seeded();
+  Claim gone = MakeClaim("GONE", {"M542"}, Day(2026, 3, 7));
+  ASSERT_TRUE(store().IngestClaims(practice, {gone, MakeClaim("TWICE", {"M542"},
+                                                              Day(2026, 3, 8), 12000)})
+                  .ok());
+  gone.frequency = FrequencyCode::kVoid;
+  ASSERT_TRUE(store().IngestClaims(practice, {gone}).ok());
+  RemittanceEvent repaid = MakePayment("TWICE", 12000, 9000, Day(2026, 4, 12));
+  auto results = store().IngestRemittances(
+      practice, {MakeReversal(MakePayment("PAID", 10000, 8000, Day(2026, 2, 25)),
+                              Day(2026, 4, 2)),
+                 MakeDenial("TWICE", 12000, Day(2026, 3, 30)), MakeDenial("GONE", 10000,
+                                                                          Day(2026, 4, 1)),
+                 MakePayment("OPEN", 10000, 6000, Day(2026, 4, 3)), repaid,
+                 MakePayment("NOCLAIM", 10000, 6000, Day(2026, 4, 4))});
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), 6u);
+  for (const RecordResult& result : *results) {
+    EXPECT_EQ(result.outcome, RecordOutcome::kAccepted);
+  }
+  EXPECT_FALSE((*results)[2].unmatched);  // the voided claim is stored
+  EXPECT_TRUE((*results)[5].unmatched);
+  ExpectStoredEqualsRaw(practice);
+  // Denied, then paid in the same batch: overturned, as the raw computation says.
+  auto facts = store().LoadFacts(practice, {kAsOf, {}});
+  ASSERT_TRUE(facts.ok()) << facts.status();
+  ASSERT_TRUE(facts->has_value());
+  int seen = 0;
+  for (const ClaimFacts& f : **facts) {
+    if (f.claim_id != "TWICE") continue;
+    ++seen;
+    EXPECT_TRUE(f.initially_denied);
+    EXPECT_FALSE(f.finally_denied);
+    EXPECT_TRUE(f.overturned);
+    EXPECT_EQ(f.net_paid_cents, 9000);
+  }
+  EXPECT_EQ(seen, 1);
+}
+
 TEST_F(ReportFactsTest, EveryStoredChangeGivesAFreshDataVersion) {
   const Practice practice = NewPractice();
   const Practice other = NewPractice();
