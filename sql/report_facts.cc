@@ -280,6 +280,18 @@ std::pair<Day, Day> PeriodDays(const MonthRange& months) {
   return {Day(first), Day(last + 1) - 1};
 }
 
+// Whether the days [first, last] cover every month `span_statement` ($1 practice_id, $2
+// basis: min and max month, NULLs when there are no cells) reports: then the all-month
+// totals equal the period's sum (no cells: the totals are empty too).
+bool CoversCellMonths(pqxx::transaction_base& tx, const char* span_statement,
+                      int64_t practice_id, int basis, Day first, Day last) {
+  pqxx::result span = ExecPrepared(tx, span_statement, practice_id, basis);
+  if (span[0][0].is_null()) return true;
+  const absl::StatusOr<Day> lo = ParseDate(span[0][0].c_str());
+  const absl::StatusOr<Day> hi = ParseDate(span[0][1].c_str());
+  return lo.ok() && hi.ok() && first <= *lo && *hi <= last;
+}
+
 absl::StatusOr<std::pair<absl::CivilMonth, CohortLeaf>> ParseCellKey(const pqxx::row& row) {
   DS_ASSIGN_OR_RETURN(Day month, ParseDate(row[0].c_str()));
   std::optional<Cohort> cohort = ParseCohortId(row[1].c_str());
@@ -398,20 +410,23 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
   const std::string to = FormatDate(Day(absl::CivilMonth(last)));
   FactCells cells;
   if (kinds & kCountCells) {
-    // Summed over months: the cumulative rows; over strata without filters: the leaf rows
-    // (migration 0008); otherwise the cells.
+    // Summed over months for a period covering every month with count cells: the stored
+    // totals (migration 0010); over strata without filters: the leaf rows (migration 0008);
+    // otherwise the cells.
     const MeasureFilters& filters = request.selection.filters;
     const bool whole_leaves = filters.payer_ids.empty() && filters.procedure_families.empty();
     pqxx::result rows;
-    if (kinds & kMergeMonths) {
-      rows = ExecPrepared(tx, q::kSelectCountCumsByStratum, practice_id, basis, from, to,
+    if ((kinds & kMergeMonths) && CoversCellMonths(tx, q::kSelectCountCellSpan, practice_id,
+                                                    basis, first, last)) {
+      rows = ExecPrepared(tx, q::kSelectCountTotals, practice_id, basis, from,
                           TextArray(filters.payer_ids), TextArray(filters.procedure_families));
-    } else if ((kinds & kMergeStrata) && whole_leaves) {
+    } else if ((kinds & kMergeStrata) && !(kinds & kMergeMonths) && whole_leaves) {
       rows = ExecPrepared(tx, q::kSelectCountLeafCells, practice_id, basis, from, to);
     } else {
       // Grouping reads plan per call: a generic plan sorts by text where a hash is cheaper.
-      rows = tx.exec_params((kinds & kMergeStrata) ? q::kSelectCountCellsByMonth
-                                                   : q::kSelectCountCells,
+      rows = tx.exec_params((kinds & kMergeMonths)   ? q::kSelectCountCellsByStratum
+                            : (kinds & kMergeStrata) ? q::kSelectCountCellsByMonth
+                                                     : q::kSelectCountCells,
                             practice_id, basis, from, to, TextArray(filters.payer_ids),
                             TextArray(filters.procedure_families));
     }
@@ -435,7 +450,11 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
     }
   }
   if (kinds & kReasonCells) {
-    pqxx::result rows = ExecPrepared(tx, q::kSelectReasonCums, practice_id, basis, from, to);
+    // A period covering every month with reason cells reads their stored totals.
+    pqxx::result rows =
+        CoversCellMonths(tx, q::kSelectReasonCellSpan, practice_id, basis, first, last)
+            ? ExecPrepared(tx, q::kSelectReasonTotals, practice_id, basis, from)
+            : tx.exec_params(q::kSelectReasonCells, practice_id, basis, from, to);
     for (const pqxx::row& row : rows) {
       ReasonCell cell;
       DS_ASSIGN_OR_RETURN(std::tie(cell.month, cell.leaf), ParseCellKey(row));
@@ -450,14 +469,8 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
   }
   if (kinds & kTimeCells) {
     // A period covering every month with time cells reads their stored totals.
-    pqxx::result span = ExecPrepared(tx, q::kSelectTimeCellSpan, practice_id, basis);
-    bool covers = true;  // no time cells: the totals are empty too
-    if (!span[0][0].is_null()) {
-      DS_ASSIGN_OR_RETURN(const Day lo, ParseDate(span[0][0].c_str()));
-      DS_ASSIGN_OR_RETURN(const Day hi, ParseDate(span[0][1].c_str()));
-      covers = first <= lo && hi <= last;
-    }
-    pqxx::result rows = covers
+    pqxx::result rows = CoversCellMonths(tx, q::kSelectTimeCellSpan, practice_id, basis,
+                                         first, last)
                             ? ExecPrepared(tx, q::kSelectTimeTotals, practice_id, basis, from)
                             : tx.exec_params(q::kSelectTimeCells, practice_id, basis, from, to);
     cells.times.reserve(rows.size());

@@ -228,6 +228,23 @@ inline constexpr char kUpsertCountLeafCells[] =
     "  sq_initially_denied = c.sq_initially_denied + EXCLUDED.sq_initially_denied,"
     "  sq_finally_denied = c.sq_finally_denied + EXCLUDED.sq_finally_denied"
     DS_COUNT_COLUMNS(DS_LEAF_ADD);
+// Stratum deltas summed over months into fact_count_totals (migration 0010): $1 practice_id,
+// $2 basis[], $3 cohort[], $4 family[], $5 payer_id[], $6 procedure_family[], $7 counts and
+// $8 squares as one array literal per row; added to stored rows.
+inline constexpr char kUpsertCountTotals[] =
+    "INSERT INTO fact_count_totals AS c (practice_id, basis, cohort, family, payer_id,"
+    "  procedure_family, sq_adjudicated, sq_initially_denied, sq_finally_denied"
+    DS_COUNT_COLUMNS(DS_COLUMN) ")"
+    " SELECT $1, u.basis, u.cohort, u.family, u.payer_id, u.procedure_family, a.s[1], a.s[2],"
+    "  a.s[3]" DS_COUNT_COLUMNS(DS_ELEMENT)
+    " FROM unnest($2::smallint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+    "  $8::text[]) AS u(basis, cohort, family, payer_id, procedure_family, counts, squares),"
+    "  LATERAL (SELECT u.counts::bigint[] AS v, u.squares::double precision[] AS s) a"
+    " ON CONFLICT (practice_id, basis, cohort, family, payer_id, procedure_family)"
+    " DO UPDATE SET sq_adjudicated = c.sq_adjudicated + EXCLUDED.sq_adjudicated,"
+    "  sq_initially_denied = c.sq_initially_denied + EXCLUDED.sq_initially_denied,"
+    "  sq_finally_denied = c.sq_finally_denied + EXCLUDED.sq_finally_denied"
+    DS_COUNT_COLUMNS(DS_LEAF_ADD);
 #undef DS_LEAF_ADD
 // Receipt-month deltas: $1 practice_id, $2 basis[], $3 month[], $4 cohort[], $5 family[],
 // $6 received_month[], $7 received[], $8 owed[], $9..$11 paid within 30/45/60 days[],
@@ -247,110 +264,27 @@ inline constexpr char kUpsertReceiptMonthCells[] =
     "  adjudicated_within_30 = c.adjudicated_within_30 + EXCLUDED.adjudicated_within_30,"
     "  adjudicated_within_45 = c.adjudicated_within_45 + EXCLUDED.adjudicated_within_45,"
     "  adjudicated_within_60 = c.adjudicated_within_60 + EXCLUDED.adjudicated_within_60";
-// $1 practice_id: serializes the cumulative rows' recomputation per practice until commit
-// (each recomputation must see every committed cell of the keys it rewrites).
-inline constexpr char kLockCums[] =
-    "SELECT pg_advisory_xact_lock(1146308942, ($1::bigint % 2147483647)::integer)";
-// Recomputes fact_count_cums from the cells: $1 practice_id, then the strata whose cells
-// changed, $2 basis[], $3 cohort[], $4 family[], $5 payer_id[], $6 procedure_family[], with
-// $7 month[], the first month that changed. Each gets its rows from that month to the
-// basis's last cell month: the row before (zero when none) plus the cells' running sum. When
-// the last cell month moved later, every other stratum is carried forward to it as well.
-#define DS_CUM_VALUE(i, name) \
-  ", coalesce(b.c_" #name ", 0) + sum(coalesce(c.c_" #name ", 0)) OVER w"
-#define DS_CUM_SET(i, name) ", c_" #name " = EXCLUDED.c_" #name
-#define DS_SAME_STRATUM(t)                                                                  \
-  " AND " t ".cohort = t.cohort AND " t ".family = t.family AND " t ".payer_id = t.payer_id" \
-  " AND " t ".procedure_family = t.procedure_family"
-inline constexpr char kRecomputeCountCums[] =
-    "WITH spans AS ("
-    "  SELECT s.basis, (SELECT max(month) FROM fact_count_cums"
-    "    WHERE practice_id = $1 AND basis = s.basis) AS stored_last,"
-    "   (SELECT max(month) FROM fact_count_cells WHERE practice_id = $1 AND basis = s.basis)"
-    "    AS last"
-    "  FROM unnest('{1,2}'::smallint[]) AS s(basis)),"
-    " targets AS ("
-    "  SELECT basis, cohort, family, payer_id, procedure_family, min(first) AS first FROM ("
-    "   SELECT * FROM unnest($2::smallint[], $3::text[], $4::text[], $5::text[], $6::text[],"
-    "    $7::date[]) AS u(basis, cohort, family, payer_id, procedure_family, first)"
-    "   UNION ALL"
-    "   SELECT k.basis, k.cohort, k.family, k.payer_id, k.procedure_family,"
-    "    (k.month + interval '1 month')::date"
-    "   FROM spans s JOIN fact_count_cums k ON k.practice_id = $1 AND k.basis = s.basis"
-    "    AND k.month = s.stored_last WHERE s.stored_last < s.last) changed"
-    "  GROUP BY basis, cohort, family, payer_id, procedure_family)"
-    " INSERT INTO fact_count_cums AS k (practice_id, basis, month, cohort, family, payer_id,"
-    "  procedure_family, sq_adjudicated, sq_initially_denied, sq_finally_denied"
-    DS_COUNT_COLUMNS(DS_COLUMN) ")"
-    " SELECT $1, t.basis, g.month::date, t.cohort, t.family, t.payer_id, t.procedure_family,"
-    "  coalesce(b.sq_adjudicated, 0) + sum(coalesce(c.sq_adjudicated, 0)) OVER w,"
-    "  coalesce(b.sq_initially_denied, 0) + sum(coalesce(c.sq_initially_denied, 0)) OVER w,"
-    "  coalesce(b.sq_finally_denied, 0) + sum(coalesce(c.sq_finally_denied, 0)) OVER w"
-    DS_COUNT_COLUMNS(DS_CUM_VALUE)
-    " FROM targets t JOIN spans s ON s.basis = t.basis"
-    " CROSS JOIN LATERAL generate_series(t.first, s.last, interval '1 month') AS g(month)"
-    " LEFT JOIN fact_count_cells c ON c.practice_id = $1 AND c.basis = t.basis"
-    "  AND c.month = g.month::date" DS_SAME_STRATUM("c")
-    " LEFT JOIN fact_count_cums b ON b.practice_id = $1 AND b.basis = t.basis"
-    "  AND b.month = (t.first - interval '1 month')::date" DS_SAME_STRATUM("b")
-    " WINDOW w AS (PARTITION BY t.basis, t.cohort, t.family, t.payer_id, t.procedure_family"
-    "  ORDER BY g.month)"
-    " ORDER BY 2, 3, 4, 5, 6, 7"
-    " ON CONFLICT (practice_id, basis, month, cohort, family, payer_id, procedure_family)"
-    " DO UPDATE SET sq_adjudicated = EXCLUDED.sq_adjudicated,"
-    "  sq_initially_denied = EXCLUDED.sq_initially_denied,"
-    "  sq_finally_denied = EXCLUDED.sq_finally_denied" DS_COUNT_COLUMNS(DS_CUM_SET);
-#undef DS_SAME_STRATUM
-#undef DS_CUM_SET
-#undef DS_CUM_VALUE
-// The same for fact_reason_cums (migration 0009) from the reason cells: $2..$8 the keys whose
-// cells changed (basis[], cohort[], family[], stage smallint[], category smallint[], carc[],
-// rarc[]), $9 month[] the first month that changed.
-#define DS_SAME_REASON(t)                                                                   \
-  " AND " t ".cohort = t.cohort AND " t ".family = t.family AND " t ".stage = t.stage"      \
-  " AND " t ".category = t.category AND " t ".carc = t.carc AND " t ".rarc = t.rarc"
-inline constexpr char kRecomputeReasonCums[] =
-    "WITH spans AS ("
-    "  SELECT s.basis, (SELECT max(month) FROM fact_reason_cums"
-    "    WHERE practice_id = $1 AND basis = s.basis) AS stored_last,"
-    "   (SELECT max(month) FROM fact_reason_cells WHERE practice_id = $1 AND basis = s.basis)"
-    "    AS last"
-    "  FROM unnest('{1,2}'::smallint[]) AS s(basis)),"
-    " targets AS ("
-    "  SELECT basis, cohort, family, stage, category, carc, rarc, min(first) AS first FROM ("
-    "   SELECT * FROM unnest($2::smallint[], $3::text[], $4::text[], $5::smallint[],"
-    "    $6::smallint[], $7::text[], $8::text[], $9::date[])"
-    "    AS u(basis, cohort, family, stage, category, carc, rarc, first)"
-    "   UNION ALL"
-    "   SELECT k.basis, k.cohort, k.family, k.stage, k.category, k.carc, k.rarc,"
-    "    (k.month + interval '1 month')::date"
-    "   FROM spans s JOIN fact_reason_cums k ON k.practice_id = $1 AND k.basis = s.basis"
-    "    AND k.month = s.stored_last WHERE s.stored_last < s.last) changed"
-    "  GROUP BY basis, cohort, family, stage, category, carc, rarc)"
-    " INSERT INTO fact_reason_cums AS k (practice_id, basis, month, cohort, family, stage,"
-    "  category, carc, rarc, claims, charge_cents)"
-    " SELECT $1, t.basis, g.month::date, t.cohort, t.family, t.stage, t.category, t.carc,"
-    "  t.rarc, coalesce(b.claims, 0) + sum(coalesce(c.claims, 0)) OVER w,"
-    "  coalesce(b.charge_cents, 0) + sum(coalesce(c.charge_cents, 0)) OVER w"
-    " FROM targets t JOIN spans s ON s.basis = t.basis"
-    " CROSS JOIN LATERAL generate_series(t.first, s.last, interval '1 month') AS g(month)"
-    " LEFT JOIN fact_reason_cells c ON c.practice_id = $1 AND c.basis = t.basis"
-    "  AND c.month = g.month::date" DS_SAME_REASON("c")
-    " LEFT JOIN fact_reason_cums b ON b.practice_id = $1 AND b.basis = t.basis"
-    "  AND b.month = (t.first - interval '1 month')::date" DS_SAME_REASON("b")
-    " WINDOW w AS (PARTITION BY t.basis, t.cohort, t.family, t.stage, t.category, t.carc,"
-    "  t.rarc ORDER BY g.month)"
-    " ORDER BY 2, 3, 4, 5, 6, 7, 8, 9"
-    " ON CONFLICT (practice_id, basis, month, cohort, family, stage, category, carc, rarc)"
-    " DO UPDATE SET claims = EXCLUDED.claims, charge_cents = EXCLUDED.charge_cents";
-#undef DS_SAME_REASON
+// Reason deltas summed over months into fact_reason_totals (migration 0010): $1 practice_id,
+// then as kUpsertReasonCells without the month: $2 basis[], $3 cohort[], $4 family[],
+// $5 stage[], $6 category[], $7 carc[], $8 rarc[], $9 claims[], $10 charge_cents[].
+inline constexpr char kUpsertReasonTotals[] =
+    "INSERT INTO fact_reason_totals AS c (practice_id, basis, cohort, family, stage, category,"
+    "  carc, rarc, claims, charge_cents)"
+    " SELECT $1, u.* FROM unnest($2::smallint[], $3::text[], $4::text[], $5::smallint[],"
+    "  $6::smallint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[])"
+    "  AS u(basis, cohort, family, stage, category, carc, rarc, claims, charge_cents)"
+    " ON CONFLICT (practice_id, basis, cohort, family, stage, category, carc, rarc)"
+    " DO UPDATE SET claims = c.claims + EXCLUDED.claims,"
+    "  charge_cents = c.charge_cents + EXCLUDED.charge_cents";
 // Rebuild: $1 practice_id.
 inline constexpr char kDeleteCountLeafCells[] =
     "DELETE FROM fact_count_leaf_cells WHERE practice_id = $1";
-inline constexpr char kDeleteCountCums[] = "DELETE FROM fact_count_cums WHERE practice_id = $1";
+inline constexpr char kDeleteCountTotals[] =
+    "DELETE FROM fact_count_totals WHERE practice_id = $1";
 inline constexpr char kDeleteReceiptMonthCells[] =
     "DELETE FROM fact_receipt_month_cells WHERE practice_id = $1";
-inline constexpr char kDeleteReasonCums[] = "DELETE FROM fact_reason_cums WHERE practice_id = $1";
+inline constexpr char kDeleteReasonTotals[] =
+    "DELETE FROM fact_reason_totals WHERE practice_id = $1";
 
 // Cell reads: $1 practice_id, $2 basis, $3 first month, $4 last month (first days). Every
 // read sums in SQL over what its caller does not need (fact_cells.h CellKind), so a year of
@@ -365,13 +299,19 @@ inline constexpr char kDeleteReasonCums[] = "DELETE FROM fact_reason_cums WHERE 
   " AND (cardinality($5::text[]) = 0 OR payer_id = ANY($5::text[]))"                      \
   " AND (cardinality($6::text[]) = 0 OR procedure_family = ANY($6::text[]))"              \
   " GROUP BY " group_by
-// Per month and stratum; summed over strata. (Summed over months: kSelectCountCumsByStratum.)
+// Per month and stratum; summed over months (month reads $3); summed over strata.
 inline constexpr char kSelectCountCells[] = DS_SELECT_COUNT_CELLS(
     "month", "payer_id, procedure_family", "month, cohort, family, payer_id, procedure_family");
+inline constexpr char kSelectCountCellsByStratum[] = DS_SELECT_COUNT_CELLS(
+    "$3::date", "payer_id, procedure_family", "cohort, family, payer_id, procedure_family");
 inline constexpr char kSelectCountCellsByMonth[] =
     DS_SELECT_COUNT_CELLS("month", "'', ''", "month, cohort, family");
 #undef DS_SELECT_COUNT_CELLS
 // Reason, time and receipt cells summed over the period's months (month reads $3).
+inline constexpr char kSelectReasonCells[] =
+    "SELECT $3::date, cohort, family, stage, category, carc, rarc, sum(claims)::bigint,"
+    " sum(charge_cents)::bigint FROM fact_reason_cells" DS_CELLS_IN_PERIOD
+    " GROUP BY cohort, family, stage, category, carc, rarc HAVING sum(claims) <> 0";
 inline constexpr char kSelectTimeCells[] =
     "SELECT $3::date, cohort, family, paid, day, sum(claims)::bigint, sum(open_claims)::bigint,"
     " sum(open_charge_cents)::bigint FROM fact_time_cells" DS_CELLS_IN_PERIOD
@@ -418,39 +358,27 @@ inline constexpr char kSelectCountLeafCells[] =
     " sq_finally_denied" DS_COUNT_COLUMNS(DS_LEAF_VALUE)
     " FROM fact_count_leaf_cells" DS_CELLS_IN_PERIOD;
 #undef DS_LEAF_VALUE
-// Count cells summed over the period's months per stratum ($1..$6 and columns as
-// kSelectCountCells, the month being $3): the cumulative row of the last month with rows up
-// to $4, minus the row of the month before $3 (none: nothing before).
-#define DS_CUM_DIFFERENCE(i, name) ", h.c_" #name " - coalesce(l.c_" #name ", 0)"
-inline constexpr char kSelectCountCumsByStratum[] =
-    "SELECT $3::date, h.cohort, h.family, h.payer_id, h.procedure_family,"
-    " h.sq_adjudicated - coalesce(l.sq_adjudicated, 0),"
-    " h.sq_initially_denied - coalesce(l.sq_initially_denied, 0),"
-    " h.sq_finally_denied - coalesce(l.sq_finally_denied, 0)"
-    DS_COUNT_COLUMNS(DS_CUM_DIFFERENCE)
-    " FROM fact_count_cums h LEFT JOIN fact_count_cums l ON l.practice_id = $1"
-    "  AND l.basis = $2 AND l.month = ($3::date - interval '1 month')::date"
-    "  AND l.cohort = h.cohort AND l.family = h.family AND l.payer_id = h.payer_id"
-    "  AND l.procedure_family = h.procedure_family"
-    " WHERE h.practice_id = $1 AND h.basis = $2 AND h.month >= $3::date"
-    " AND h.month = (SELECT max(month) FROM fact_count_cums"
-    "  WHERE practice_id = $1 AND basis = $2 AND month <= $4::date)"
-    " AND (cardinality($5::text[]) = 0 OR h.payer_id = ANY($5::text[]))"
-    " AND (cardinality($6::text[]) = 0 OR h.procedure_family = ANY($6::text[]))";
-#undef DS_CUM_DIFFERENCE
-// Reason cells summed over the period's months (month reads $3), from fact_reason_cums
-// (migration 0009): two rows per key as above.
-inline constexpr char kSelectReasonCums[] =
-    "SELECT $3::date, h.cohort, h.family, h.stage, h.category, h.carc, h.rarc,"
-    " h.claims - coalesce(l.claims, 0), h.charge_cents - coalesce(l.charge_cents, 0)"
-    " FROM fact_reason_cums h LEFT JOIN fact_reason_cums l ON l.practice_id = $1"
-    "  AND l.basis = $2 AND l.month = ($3::date - interval '1 month')::date"
-    "  AND l.cohort = h.cohort AND l.family = h.family AND l.stage = h.stage"
-    "  AND l.category = h.category AND l.carc = h.carc AND l.rarc = h.rarc"
-    " WHERE h.practice_id = $1 AND h.basis = $2 AND h.month >= $3::date"
-    " AND h.month = (SELECT max(month) FROM fact_reason_cums"
-    "  WHERE practice_id = $1 AND basis = $2 AND month <= $4::date)"
-    " AND h.claims <> coalesce(l.claims, 0)";
+// $1 practice_id, $2 basis: the first and last month with count cells (NULLs when none). A
+// comparison whose period covers them reads fact_count_totals instead of summing the cells.
+inline constexpr char kSelectCountCellSpan[] =
+    "SELECT min(month), max(month) FROM fact_count_cells WHERE practice_id = $1 AND basis = $2";
+// kSelectCountCellsByStratum over every month (migration 0010): $1 practice_id, $2 basis,
+// $3 first month (echoed), $4 payer_id[], $5 procedure_family[] (empty: all).
+#define DS_TOTAL_VALUE(i, name) ", c_" #name
+inline constexpr char kSelectCountTotals[] =
+    "SELECT $3::date, cohort, family, payer_id, procedure_family, sq_adjudicated,"
+    " sq_initially_denied, sq_finally_denied" DS_COUNT_COLUMNS(DS_TOTAL_VALUE)
+    " FROM fact_count_totals WHERE practice_id = $1 AND basis = $2"
+    " AND (cardinality($4::text[]) = 0 OR payer_id = ANY($4::text[]))"
+    " AND (cardinality($5::text[]) = 0 OR procedure_family = ANY($5::text[]))";
+#undef DS_TOTAL_VALUE
+// The same for reason cells: their span, and kSelectReasonCells over every month ($1
+// practice_id, $2 basis, $3 first month, echoed) from fact_reason_totals (migration 0010).
+inline constexpr char kSelectReasonCellSpan[] =
+    "SELECT min(month), max(month) FROM fact_reason_cells WHERE practice_id = $1 AND basis = $2";
+inline constexpr char kSelectReasonTotals[] =
+    "SELECT $3::date, cohort, family, stage, category, carc, rarc, claims, charge_cents"
+    " FROM fact_reason_totals WHERE practice_id = $1 AND basis = $2 AND claims <> 0";
 #undef DS_CELLS_IN_PERIOD
 #undef DS_COLUMN
 #undef DS_ELEMENT

@@ -29,13 +29,14 @@ std::string NumbersLiteral(const Values& values) {
   return array.Literal();
 }
 
-void UpsertLeafCells(pqxx::work& tx, int64_t practice_id,
-                     const std::vector<std::pair<int, FactCells>>& deltas) {
-  using Key = std::tuple<int, absl::CivilMonth, CohortLeaf>;
+// Count deltas summed per key (`Key` from a CountCell): counts and squares.
+template <typename Key, typename KeyOf>
+std::map<Key, std::pair<std::vector<int64_t>, std::array<double, kSquaresVectorSize>>>
+SumCounts(const std::vector<std::pair<int, FactCells>>& deltas, KeyOf key_of) {
   std::map<Key, std::pair<std::vector<int64_t>, std::array<double, kSquaresVectorSize>>> sums;
   for (const auto& [basis, cells] : deltas) {
     for (const CountCell& c : cells.counts) {
-      auto& [counts, squares] = sums[Key(basis, c.month, c.leaf)];
+      auto& [counts, squares] = sums[key_of(basis, c)];
       const std::vector<int64_t> values = CountsToVector(c.counts);
       if (counts.empty()) counts.assign(values.size(), 0);
       for (size_t i = 0; i < values.size(); ++i) counts[i] += values[i];
@@ -43,6 +44,14 @@ void UpsertLeafCells(pqxx::work& tx, int64_t practice_id,
       for (size_t i = 0; i < squares.size(); ++i) squares[i] += squared[i];
     }
   }
+  return sums;
+}
+
+void UpsertLeafCells(pqxx::work& tx, int64_t practice_id,
+                     const std::vector<std::pair<int, FactCells>>& deltas) {
+  using Key = std::tuple<int, absl::CivilMonth, CohortLeaf>;
+  const auto sums = SumCounts<Key>(
+      deltas, [](int basis, const CountCell& c) { return Key(basis, c.month, c.leaf); });
   if (sums.empty()) return;
   PgArray bases, months, cohorts, families, counts, squares;
   for (const auto& [key, values] : sums) {
@@ -58,51 +67,44 @@ void UpsertLeafCells(pqxx::work& tx, int64_t practice_id,
                  cohorts.Literal(), families.Literal(), counts.Literal(), squares.Literal());
 }
 
-void RecomputeCountCums(pqxx::work& tx, int64_t practice_id,
-                        const std::vector<std::pair<int, FactCells>>& deltas) {
-  // The first month that changed, per basis and stratum.
-  using Stratum = std::tuple<int, CohortLeaf, std::string, std::string>;
-  std::map<Stratum, absl::CivilMonth> first;
-  for (const auto& [basis, cells] : deltas) {
-    for (const CountCell& c : cells.counts) {
-      auto [it, added] = first.try_emplace(Stratum(basis, c.leaf, c.payer_id,
-                                                   c.procedure_family), c.month);
-      if (!added && c.month < it->second) it->second = c.month;
-    }
-  }
-  if (first.empty()) return;
-  PgArray bases, cohorts, families, payers, procedure_families, months;
-  for (const auto& [stratum, month] : first) {
-    const auto& [basis, leaf, payer_id, procedure_family] = stratum;
+void UpsertCountTotals(pqxx::work& tx, int64_t practice_id,
+                       const std::vector<std::pair<int, FactCells>>& deltas) {
+  using Key = std::tuple<int, CohortLeaf, std::string, std::string>;
+  const auto sums = SumCounts<Key>(deltas, [](int basis, const CountCell& c) {
+    return Key(basis, c.leaf, c.payer_id, c.procedure_family);
+  });
+  if (sums.empty()) return;
+  PgArray bases, cohorts, families, payers, procedure_families, counts, squares;
+  for (const auto& [key, values] : sums) {
+    const auto& [basis, leaf, payer_id, procedure_family] = key;
     bases.AddInt(basis);
     cohorts.AddText(std::string(CohortId(leaf.cohort)));
     families.AddText(leaf.family);
     payers.AddText(payer_id);
     procedure_families.AddText(procedure_family);
-    months.AddDate(Day(month));
+    counts.AddText(NumbersLiteral(values.first));
+    squares.AddText(NumbersLiteral(values.second));
   }
-  tx.exec_params(q::kLockCums, practice_id);
-  tx.exec_params(q::kRecomputeCountCums, practice_id, bases.Literal(), cohorts.Literal(),
+  tx.exec_params(q::kUpsertCountTotals, practice_id, bases.Literal(), cohorts.Literal(),
                  families.Literal(), payers.Literal(), procedure_families.Literal(),
-                 months.Literal());
+                 counts.Literal(), squares.Literal());
 }
 
-void RecomputeReasonCums(pqxx::work& tx, int64_t practice_id,
-                         const std::vector<std::pair<int, FactCells>>& deltas) {
-  // The first month that changed, per basis and reason key.
+void UpsertReasonTotals(pqxx::work& tx, int64_t practice_id,
+                        const std::vector<std::pair<int, FactCells>>& deltas) {
   using Key = std::tuple<int, CohortLeaf, int, int, std::string, std::string>;
-  std::map<Key, absl::CivilMonth> first;
+  std::map<Key, std::array<int64_t, 2>> sums;
   for (const auto& [basis, cells] : deltas) {
     for (const ReasonCell& c : cells.reasons) {
-      auto [it, added] = first.try_emplace(Key(basis, c.leaf, static_cast<int>(c.stage),
-                                               static_cast<int>(c.category), c.carc, c.rarc),
-                                           c.month);
-      if (!added && c.month < it->second) it->second = c.month;
+      std::array<int64_t, 2>& v = sums[Key(basis, c.leaf, static_cast<int>(c.stage),
+                                           static_cast<int>(c.category), c.carc, c.rarc)];
+      v[0] += c.claims;
+      v[1] += c.charge_cents;
     }
   }
-  if (first.empty()) return;
-  PgArray bases, cohorts, families, stages, categories, carcs, rarcs, months;
-  for (const auto& [key, month] : first) {
+  if (sums.empty()) return;
+  PgArray bases, cohorts, families, stages, categories, carcs, rarcs, claims, charges;
+  for (const auto& [key, v] : sums) {
     const auto& [basis, leaf, stage, category, carc, rarc] = key;
     bases.AddInt(basis);
     cohorts.AddText(std::string(CohortId(leaf.cohort)));
@@ -111,12 +113,12 @@ void RecomputeReasonCums(pqxx::work& tx, int64_t practice_id,
     categories.AddInt(category);
     carcs.AddText(carc);
     rarcs.AddText(rarc);
-    months.AddDate(Day(month));
+    claims.AddInt(v[0]);
+    charges.AddInt(v[1]);
   }
-  tx.exec_params(q::kLockCums, practice_id);
-  tx.exec_params(q::kRecomputeReasonCums, practice_id, bases.Literal(), cohorts.Literal(),
+  tx.exec_params(q::kUpsertReasonTotals, practice_id, bases.Literal(), cohorts.Literal(),
                  families.Literal(), stages.Literal(), categories.Literal(), carcs.Literal(),
-                 rarcs.Literal(), months.Literal());
+                 rarcs.Literal(), claims.Literal(), charges.Literal());
 }
 
 void UpsertReceiptMonths(pqxx::work& tx, int64_t practice_id,
@@ -161,17 +163,15 @@ void UpsertReceiptMonths(pqxx::work& tx, int64_t practice_id,
 void UpsertRollups(pqxx::work& tx, int64_t practice_id,
                    const std::vector<std::pair<int, FactCells>>& deltas_by_basis) {
   UpsertLeafCells(tx, practice_id, deltas_by_basis);
+  UpsertCountTotals(tx, practice_id, deltas_by_basis);
+  UpsertReasonTotals(tx, practice_id, deltas_by_basis);
   UpsertReceiptMonths(tx, practice_id, deltas_by_basis);
-  // Last: their lock is held until the commit, so the less of the transaction follows it the
-  // shorter other batches of the practice wait.
-  RecomputeCountCums(tx, practice_id, deltas_by_basis);
-  RecomputeReasonCums(tx, practice_id, deltas_by_basis);
 }
 
 void DeleteRollups(pqxx::work& tx, int64_t practice_id) {
   for (const char* statement :
-       {q::kDeleteCountLeafCells, q::kDeleteCountCums, q::kDeleteReceiptMonthCells,
-        q::kDeleteReasonCums}) {
+       {q::kDeleteCountLeafCells, q::kDeleteCountTotals, q::kDeleteReceiptMonthCells,
+        q::kDeleteReasonTotals}) {
     tx.exec_params(statement, practice_id);
   }
 }
