@@ -213,7 +213,8 @@ inline constexpr char kUpsertTimeTotals[] =
 
 // Rollup maintenance (sql/report_rollups.h), after the cells of the same deltas are written.
 // Leaf deltas: $1 practice_id, $2 basis[], $3 month[], $4 cohort[], $5 family[], $6 counts and
-// $7 squares as one array literal per row (as kUpsertCountCells); added to stored rows.
+// $7 squares as one array literal per row, parsed once a row (OFFSET 0, as kUpsertCountCells);
+// added to stored rows.
 #define DS_LEAF_ADD(i, name) ", c_" #name " = c.c_" #name " + EXCLUDED.c_" #name
 inline constexpr char kUpsertCountLeafCells[] =
     "INSERT INTO fact_count_leaf_cells AS c (practice_id, basis, month, cohort, family,"
@@ -222,7 +223,8 @@ inline constexpr char kUpsertCountLeafCells[] =
     DS_COUNT_COLUMNS(DS_ELEMENT)
     " FROM unnest($2::smallint[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[])"
     "  AS u(basis, month, cohort, family, counts, squares),"
-    "  LATERAL (SELECT u.counts::bigint[] AS v, u.squares::double precision[] AS s) a"
+    "  LATERAL (SELECT u.counts::bigint[] AS v, u.squares::double precision[] AS s"
+    "   OFFSET 0) a"
     " ON CONFLICT (practice_id, basis, month, cohort, family)"
     " DO UPDATE SET sq_adjudicated = c.sq_adjudicated + EXCLUDED.sq_adjudicated,"
     "  sq_initially_denied = c.sq_initially_denied + EXCLUDED.sq_initially_denied,"
@@ -239,7 +241,8 @@ inline constexpr char kUpsertCountTotals[] =
     "  a.s[3]" DS_COUNT_COLUMNS(DS_ELEMENT)
     " FROM unnest($2::smallint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
     "  $8::text[]) AS u(basis, cohort, family, payer_id, procedure_family, counts, squares),"
-    "  LATERAL (SELECT u.counts::bigint[] AS v, u.squares::double precision[] AS s) a"
+    "  LATERAL (SELECT u.counts::bigint[] AS v, u.squares::double precision[] AS s"
+    "   OFFSET 0) a"
     " ON CONFLICT (practice_id, basis, cohort, family, payer_id, procedure_family)"
     " DO UPDATE SET sq_adjudicated = c.sq_adjudicated + EXCLUDED.sq_adjudicated,"
     "  sq_initially_denied = c.sq_initially_denied + EXCLUDED.sq_initially_denied,"
