@@ -2,13 +2,16 @@
 #include "sql/report_facts.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "analytics/status_macros.h"
 #include "sql/pg_values.h"
 #include "sql/prepared.h"
@@ -292,6 +295,51 @@ bool CoversCellMonths(pqxx::transaction_base& tx, const char* span_statement,
   return lo.ok() && hi.ok() && first <= *lo && *hi <= last;
 }
 
+// A bigint array literal without NULLs ({1,-2,3}), read directly: a timeline's time totals
+// are thousands of elements.
+absl::StatusOr<std::vector<int64_t>> ParseBigintArray(const pqxx::field& field) {
+  const absl::string_view text(field.c_str(), field.size());
+  const auto invalid = [&] {
+    return absl::InternalError(absl::StrCat("unexpected bigint array '", text, "'"));
+  };
+  if (text.size() < 2 || text.front() != '{' || text.back() != '}') return invalid();
+  std::vector<int64_t> values;
+  if (text.size() == 2) return values;
+  for (absl::string_view element : absl::StrSplit(text.substr(1, text.size() - 2), ',')) {
+    int64_t value = 0;
+    if (!absl::SimpleAtoi(element, &value)) return invalid();
+    values.push_back(value);
+  }
+  return values;
+}
+
+// The time totals (kSelectTimeTotalsByLeaf) as time cells dated `month`, appended to `out`.
+absl::Status ReadTimeTotals(pqxx::transaction_base& tx, int64_t practice_id, int basis,
+                            absl::CivilMonth month, std::vector<TimeCell>& out) {
+  pqxx::result rows = ExecPrepared(tx, q::kSelectTimeTotalsByLeaf, practice_id, basis);
+  for (const pqxx::row& row : rows) {
+    std::optional<Cohort> cohort = ParseCohortId(row[0].c_str());
+    if (!cohort.has_value()) {
+      return absl::InternalError(absl::StrCat("unexpected cohort '", row[0].c_str(), "'"));
+    }
+    const CohortLeaf leaf{*cohort, row[1].c_str()};
+    const bool paid = ParseBool(row[2]);
+    DS_ASSIGN_OR_RETURN(const std::vector<int64_t> days, ParseBigintArray(row[3]));
+    DS_ASSIGN_OR_RETURN(const std::vector<int64_t> claims, ParseBigintArray(row[4]));
+    DS_ASSIGN_OR_RETURN(const std::vector<int64_t> open, ParseBigintArray(row[5]));
+    DS_ASSIGN_OR_RETURN(const std::vector<int64_t> open_charges, ParseBigintArray(row[6]));
+    if (claims.size() != days.size() || open.size() != days.size() ||
+        open_charges.size() != days.size()) {
+      return absl::InternalError("time totals: arrays of different lengths");
+    }
+    for (size_t i = 0; i < days.size(); ++i) {
+      out.push_back(TimeCell{month, leaf, paid, static_cast<int>(days[i]), claims[i], open[i],
+                             open_charges[i]});
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::pair<absl::CivilMonth, CohortLeaf>> ParseCellKey(const pqxx::row& row) {
   DS_ASSIGN_OR_RETURN(Day month, ParseDate(row[0].c_str()));
   std::optional<Cohort> cohort = ParseCohortId(row[1].c_str());
@@ -469,20 +517,22 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
   }
   if (kinds & kTimeCells) {
     // A period covering every month with time cells reads their stored totals.
-    pqxx::result rows = CoversCellMonths(tx, q::kSelectTimeCellSpan, practice_id, basis,
-                                         first, last)
-                            ? ExecPrepared(tx, q::kSelectTimeTotals, practice_id, basis, from)
-                            : tx.exec_params(q::kSelectTimeCells, practice_id, basis, from, to);
-    cells.times.reserve(rows.size());
-    for (const pqxx::row& row : rows) {
-      TimeCell cell;
-      DS_ASSIGN_OR_RETURN(std::tie(cell.month, cell.leaf), ParseCellKey(row));
-      cell.paid = ParseBool(row[3]);
-      DS_RETURN_IF_ERROR(IntInto(row[4], cell.day));
-      DS_RETURN_IF_ERROR(IntInto(row[5], cell.claims));
-      DS_RETURN_IF_ERROR(IntInto(row[6], cell.open));
-      DS_RETURN_IF_ERROR(IntInto(row[7], cell.open_charge_cents));
-      cells.times.push_back(std::move(cell));
+    if (CoversCellMonths(tx, q::kSelectTimeCellSpan, practice_id, basis, first, last)) {
+      DS_RETURN_IF_ERROR(ReadTimeTotals(tx, practice_id, basis, absl::CivilMonth(first),
+                                        cells.times));
+    } else {
+      pqxx::result rows = tx.exec_params(q::kSelectTimeCells, practice_id, basis, from, to);
+      cells.times.reserve(rows.size());
+      for (const pqxx::row& row : rows) {
+        TimeCell cell;
+        DS_ASSIGN_OR_RETURN(std::tie(cell.month, cell.leaf), ParseCellKey(row));
+        cell.paid = ParseBool(row[3]);
+        DS_RETURN_IF_ERROR(IntInto(row[4], cell.day));
+        DS_RETURN_IF_ERROR(IntInto(row[5], cell.claims));
+        DS_RETURN_IF_ERROR(IntInto(row[6], cell.open));
+        DS_RETURN_IF_ERROR(IntInto(row[7], cell.open_charge_cents));
+        cells.times.push_back(std::move(cell));
+      }
     }
   }
   if (kinds & kReceiptCells) {

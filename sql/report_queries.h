@@ -330,10 +330,14 @@ inline constexpr char kSelectReceiptCells[] =
 // period covering them may read fact_time_totals instead of summing the cells.
 inline constexpr char kSelectTimeCellSpan[] =
     "SELECT min(month), max(month) FROM fact_time_cells WHERE practice_id = $1 AND basis = $2";
-// kSelectTimeCells over every month: $1 practice_id, $2 basis, $3 first month (echoed).
-inline constexpr char kSelectTimeTotals[] =
-    "SELECT $3::date, cohort, family, paid, day, claims, open_claims, open_charge_cents"
-    " FROM fact_time_totals WHERE practice_id = $1 AND basis = $2 AND claims <> 0";
+// kSelectTimeCells over every month, one row per leaf and paid flag: $1 practice_id,
+// $2 basis; cohort, family, paid, then day, claims, open claims and open charges as four
+// arrays in one order (aggregates of a group see its rows in one order). ~4,200 rows of a
+// year would each repeat the leaf as text and cost the reader a field object per value.
+inline constexpr char kSelectTimeTotalsByLeaf[] =
+    "SELECT cohort, family, paid, array_agg(day), array_agg(claims), array_agg(open_claims),"
+    " array_agg(open_charge_cents) FROM fact_time_totals"
+    " WHERE practice_id = $1 AND basis = $2 AND claims <> 0 GROUP BY cohort, family, paid";
 // Receipt cells due for prompt pay (fact_cells.h kDueReceipts): $5 the last receipt date that
 // counts, which the one row per leaf carries. Whole receipt months before $5's month come
 // from fact_receipt_month_cells (migration 0008), the days of $5's month from the cells.
