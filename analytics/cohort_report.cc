@@ -81,8 +81,11 @@ const MeasureInfo& InfoOf(MeasureId id) {
   return AllMeasures().front();
 }
 
-Ratio MeasureRatio(MeasureId id, const MeasureCounts& c) {
-  const MeasureRates r = RatesFromCounts(c);
+namespace {
+
+// MeasureRatio given the rates of `c` (the comparison reads every measure of each stratum, so
+// it computes a stratum's rates once).
+Ratio RatioOf(MeasureId id, const MeasureCounts& c, const MeasureRates& r) {
   switch (id) {
     case MeasureId::kInitialDenialRate:
       return r.initial_denial_by_count;
@@ -132,6 +135,36 @@ Ratio MeasureRatio(MeasureId id, const MeasureCounts& c) {
   return Ratio{};
 }
 
+// Counts with their rates; `present` false for a stratum the cohort has no claims in.
+struct RatedCounts {
+  bool present = false;
+  MeasureCounts counts;
+  MeasureRates rates;
+};
+
+// `by_stratum`'s counts rated, in the order of `strata` (absent strata not present).
+template <typename Strata, typename ByStratum>
+std::vector<RatedCounts> RateStrata(const Strata& strata, const ByStratum& by_stratum) {
+  std::vector<RatedCounts> out;
+  out.reserve(strata.size());
+  for (const auto& [key, unused] : strata) {
+    RatedCounts rated;
+    if (auto it = by_stratum.find(key); it != by_stratum.end()) {
+      rated.present = true;
+      rated.counts = it->second;
+      rated.rates = RatesFromCounts(it->second);
+    }
+    out.push_back(std::move(rated));
+  }
+  return out;
+}
+
+}  // namespace
+
+Ratio MeasureRatio(MeasureId id, const MeasureCounts& c) {
+  return RatioOf(id, c, RatesFromCounts(c));
+}
+
 std::vector<ReportGroup> ReportGroups(const CohortTaxonomy& taxonomy) {
   std::vector<ReportGroup> groups;
   groups.push_back({SummaryGroup::kNonspecific, "", taxonomy.nonspecific_display_name()});
@@ -173,6 +206,7 @@ ComparisonReport CompareCohortCells(const std::vector<CountCell>& cells,
   }
   for (const CountCell& cell : cells) all_strata[{cell.payer_id, cell.procedure_family}] = true;
   report.strata = static_cast<int>(all_strata.size());
+  const std::vector<RatedCounts> nonspecific_rated = RateStrata(all_strata, nonspecific_strata);
 
   for (const ReportGroup& reference : groups) {
     if (reference.group != SummaryGroup::kSpecific && reference.group != SummaryGroup::kFamily) {
@@ -187,6 +221,7 @@ ComparisonReport CompareCohortCells(const std::vector<CountCell>& cells,
       comparison.reference_counts += cell->counts;
       AddSquares(squares, cell->squares);
     }
+    const std::vector<RatedCounts> reference_rated = RateStrata(all_strata, reference_strata);
     for (const MeasureInfo& info : AllMeasures()) {
       if (!info.proportion) continue;
       MeasureComparison m;
@@ -198,20 +233,19 @@ ComparisonReport CompareCohortCells(const std::vector<CountCell>& cells,
       m.x2 = Whole(r2.numerator);
       m.n2 = Whole(r2.denominator);
       m.raw = CompareRates(m.x1, m.n1, m.x2, m.n2, confidence);
-      std::vector<RiskStratum> strata;
-      for (const auto& [key, unused] : all_strata) {
-        RiskStratum s;
-        if (auto it = nonspecific_strata.find(key); it != nonspecific_strata.end()) {
-          const Ratio a = MeasureRatio(info.id, it->second);
+      std::vector<RiskStratum> strata(all_strata.size());
+      for (size_t i = 0; i < strata.size(); ++i) {
+        RiskStratum& s = strata[i];
+        if (const RatedCounts& n = nonspecific_rated[i]; n.present) {
+          const Ratio a = RatioOf(info.id, n.counts, n.rates);
           s.x1 = Whole(a.numerator);
           s.n1 = Whole(a.denominator);
         }
-        if (auto it = reference_strata.find(key); it != reference_strata.end()) {
-          const Ratio b = MeasureRatio(info.id, it->second);
+        if (const RatedCounts& r = reference_rated[i]; r.present) {
+          const Ratio b = RatioOf(info.id, r.counts, r.rates);
           s.x2 = Whole(b.numerator);
           s.n2 = Whole(b.denominator);
         }
-        strata.push_back(s);
       }
       m.adjusted = MantelHaenszelRiskRatio(strata, confidence);
       comparison.measures.push_back(std::move(m));

@@ -70,6 +70,9 @@ ABSL_FLAG(int, report_calls, 10,
 ABSL_FLAG(bool, report_only, false,
           "Time only the monthly report (skip the dashboard RPCs and their GROUP BY).");
 ABSL_FLAG(int, baseline_calls, 1, "GROUP BY runs per client per report (0: none).");
+ABSL_FLAG(std::string, only, "",
+          "Comma-separated RPC names (e.g. CompareCohorts): measure only these (empty: all), "
+          "for profiling one RPC at a time.");
 ABSL_FLAG(int, answer_cache_mb, 0,
           "The server's answer cache in MiB (server/answer_cache.h). 0, the default, measures "
           "the cold cost of every call; above 0 every call after the first is a cache hit "
@@ -645,7 +648,12 @@ int Run() {
   std::printf("\n| RPC | source | RPC p50 (ms) | RPC p99 (ms) | CPU ms per call | GROUP BY p50 (ms) "
               "| GROUP BY p99 (ms) | GROUP BY p50 / RPC p50 |\n"
               "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+  const std::vector<std::string> only =
+      absl::StrSplit(absl::GetFlag(FLAGS_only), ',', absl::SkipEmpty());
   for (const Report& report : reports) {
+    if (!only.empty() && std::find(only.begin(), only.end(), report.name) == only.end()) {
+      continue;
+    }
     std::atomic<int> failures{0};
     v1::DataSource source = v1::DATA_SOURCE_UNSPECIFIED;
     report.call(&source);
