@@ -343,6 +343,8 @@ TimelineReport PaymentTimeline(const std::vector<TimeCell>& times,
                                const CohortTaxonomy& taxonomy, double confidence) {
   TimelineReport report;
   std::vector<SurvivalObservation> nonspecific, specific;
+  // Unpaid cells keep the service date as days since kEpoch: waited = as-of - service.
+  const auto as_of_day = static_cast<int64_t>(as_of - kEpoch);
   for (const ReportGroup& group : ReportGroups(taxonomy)) {
     CohortTimeline t;
     t.group = group;
@@ -352,8 +354,7 @@ TimelineReport PaymentTimeline(const std::vector<TimeCell>& times,
       if (cell->paid) {
         observations.push_back({cell->day, true, count});
       } else {
-        const Day service = kEpoch + cell->day;
-        const int waited = static_cast<int>(std::max<absl::civil_diff_t>(0, as_of - service));
+        const int waited = static_cast<int>(std::max<int64_t>(0, as_of_day - cell->day));
         observations.push_back({waited, false, count});
         if (cell->open > 0) {
           t.open += cell->open;
@@ -368,10 +369,10 @@ TimelineReport PaymentTimeline(const std::vector<TimeCell>& times,
     if (group.group == SummaryGroup::kSpecific) specific = observations;
     t.curve = EstimateKaplanMeier(std::move(observations));
     t.bands = LogLogBands(t.curve, confidence);
-    t.median = KaplanMeierQuantile(t.curve, 0.5, confidence);
-    t.p90 = KaplanMeierQuantile(t.curve, 0.9, confidence);
+    t.median = KaplanMeierQuantile(t.curve, t.bands, 0.5, confidence);
+    t.p90 = KaplanMeierQuantile(t.curve, t.bands, 0.9, confidence);
     for (size_t k = 0; k < kPromptPayDays.size(); ++k) {
-      t.unpaid_at[k] = SurvivalAt(t.curve, kPromptPayDays[k], confidence);
+      t.unpaid_at[k] = SurvivalAt(t.curve, t.bands, kPromptPayDays[k], confidence);
     }
     auto& paid_within = t.paid_within_claims;
     auto& adjudicated_within = t.adjudicated_within_claims;

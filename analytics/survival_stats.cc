@@ -60,7 +60,12 @@ std::vector<SurvivalInterval> LogLogBands(const SurvivalCurve& curve, double con
 }
 
 SurvivalInterval SurvivalAt(const SurvivalCurve& curve, int day, double confidence) {
-  const std::vector<SurvivalInterval> bands = LogLogBands(curve, confidence);
+  return SurvivalAt(curve, LogLogBands(curve, confidence), day, confidence);
+}
+
+SurvivalInterval SurvivalAt(const SurvivalCurve& curve,
+                            const std::vector<SurvivalInterval>& bands, int day,
+                            double confidence) {
   SurvivalInterval result;
   result.confidence = confidence;
   result.insufficient_data = InsufficientData(curve.n, curve.events);
@@ -73,6 +78,12 @@ SurvivalInterval SurvivalAt(const SurvivalCurve& curve, int day, double confiden
 }
 
 QuantileEstimate KaplanMeierQuantile(const SurvivalCurve& curve, double p, double confidence) {
+  return KaplanMeierQuantile(curve, LogLogBands(curve, confidence), p, confidence);
+}
+
+QuantileEstimate KaplanMeierQuantile(const SurvivalCurve& curve,
+                                     const std::vector<SurvivalInterval>& bands, double p,
+                                     double confidence) {
   QuantileEstimate result;
   result.p = p;
   result.confidence = confidence;
@@ -81,7 +92,7 @@ QuantileEstimate KaplanMeierQuantile(const SurvivalCurve& curve, double p, doubl
   result.estimate = curve.Quantile(p);
   result.method = StatMethod::kBrookmeyerCrowleyLogLog;
   const double threshold = 1.0 - p + kTolerance;
-  for (const SurvivalInterval& band : LogLogBands(curve, confidence)) {
+  for (const SurvivalInterval& band : bands) {
     // Where the log-log band is undefined, S is 1 or 0 and the band collapses onto it.
     const double lower = band.lower.value_or(band.survival);
     const double upper = band.upper.value_or(band.survival);

@@ -35,6 +35,11 @@ std::vector<SurvivalInterval> LogLogBands(const SurvivalCurve& curve,
 // the first step). The share paid by that day is 1 - S, with bounds 1 - upper and 1 - lower.
 SurvivalInterval SurvivalAt(const SurvivalCurve& curve, int day,
                             double confidence = kDefaultConfidence);
+// The same from `bands`, LogLogBands(curve, confidence) computed once by a caller that asks
+// for several days or quantiles of one curve.
+SurvivalInterval SurvivalAt(const SurvivalCurve& curve,
+                            const std::vector<SurvivalInterval>& bands, int day,
+                            double confidence);
 
 // The p-quantile of the time to event (p = 0.5 the median, 0.9 the p90) with the
 // Brookmeyer–Crowley (1982) interval built on the log-log bands above.
@@ -56,6 +61,10 @@ struct QuantileEstimate {
 };
 QuantileEstimate KaplanMeierQuantile(const SurvivalCurve& curve, double p,
                                      double confidence = kDefaultConfidence);
+// The same from `bands` (LogLogBands(curve, confidence), as for SurvivalAt).
+QuantileEstimate KaplanMeierQuantile(const SurvivalCurve& curve,
+                                     const std::vector<SurvivalInterval>& bands, double p,
+                                     double confidence);
 
 struct LogRankGroup {
   int n = 0;
