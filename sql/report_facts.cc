@@ -459,7 +459,7 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
   FactCells cells;
   if (kinds & kCountCells) {
     // Summed over months for a period covering every month with count cells: the stored
-    // totals (migration 0010); over strata without filters: the leaf rows (migration 0008);
+    // totals (migration 0008); over strata without filters: the leaf rows (migration 0008);
     // otherwise the cells.
     const MeasureFilters& filters = request.selection.filters;
     const bool whole_leaves = filters.payer_ids.empty() && filters.procedure_families.empty();

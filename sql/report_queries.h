@@ -230,7 +230,7 @@ inline constexpr char kUpsertCountLeafCells[] =
     "  sq_initially_denied = c.sq_initially_denied + EXCLUDED.sq_initially_denied,"
     "  sq_finally_denied = c.sq_finally_denied + EXCLUDED.sq_finally_denied"
     DS_COUNT_COLUMNS(DS_LEAF_ADD);
-// Stratum deltas summed over months into fact_count_totals (migration 0010): $1 practice_id,
+// Stratum deltas summed over months into fact_count_totals (migration 0008): $1 practice_id,
 // $2 basis[], $3 cohort[], $4 family[], $5 payer_id[], $6 procedure_family[], $7 counts and
 // $8 squares as one array literal per row; added to stored rows.
 inline constexpr char kUpsertCountTotals[] =
@@ -267,7 +267,7 @@ inline constexpr char kUpsertReceiptMonthCells[] =
     "  adjudicated_within_30 = c.adjudicated_within_30 + EXCLUDED.adjudicated_within_30,"
     "  adjudicated_within_45 = c.adjudicated_within_45 + EXCLUDED.adjudicated_within_45,"
     "  adjudicated_within_60 = c.adjudicated_within_60 + EXCLUDED.adjudicated_within_60";
-// Reason deltas summed over months into fact_reason_totals (migration 0010): $1 practice_id,
+// Reason deltas summed over months into fact_reason_totals (migration 0008): $1 practice_id,
 // then as kUpsertReasonCells without the month: $2 basis[], $3 cohort[], $4 family[],
 // $5 stage[], $6 category[], $7 carc[], $8 rarc[], $9 claims[], $10 charge_cents[].
 inline constexpr char kUpsertReasonTotals[] =
@@ -369,7 +369,7 @@ inline constexpr char kSelectCountLeafCells[] =
 // comparison whose period covers them reads fact_count_totals instead of summing the cells.
 inline constexpr char kSelectCountCellSpan[] =
     "SELECT min(month), max(month) FROM fact_count_cells WHERE practice_id = $1 AND basis = $2";
-// kSelectCountCellsByStratum over every month (migration 0010): $1 practice_id, $2 basis,
+// kSelectCountCellsByStratum over every month (migration 0008): $1 practice_id, $2 basis,
 // $3 first month (echoed), $4 payer_id[], $5 procedure_family[] (empty: all).
 #define DS_TOTAL_VALUE(i, name) ", c_" #name
 inline constexpr char kSelectCountTotals[] =
@@ -380,7 +380,7 @@ inline constexpr char kSelectCountTotals[] =
     " AND (cardinality($5::text[]) = 0 OR procedure_family = ANY($5::text[]))";
 #undef DS_TOTAL_VALUE
 // The same for reason cells: their span, and kSelectReasonCells over every month ($1
-// practice_id, $2 basis, $3 first month, echoed) from fact_reason_totals (migration 0010).
+// practice_id, $2 basis, $3 first month, echoed) from fact_reason_totals (migration 0008).
 inline constexpr char kSelectReasonCellSpan[] =
     "SELECT min(month), max(month) FROM fact_reason_cells WHERE practice_id = $1 AND basis = $2";
 inline constexpr char kSelectReasonTotals[] =

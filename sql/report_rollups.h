@@ -1,4 +1,4 @@
-// The rollups of the monthly cells (migrations 0008_report_rollups.sql and 0010_totals.sql),
+// The rollups of the monthly cells (migration 0008_report_rollups.sql),
 // kept with the cells so that the dashboard's default reads take a few hundred stored rows
 // instead of summing thousands of cells per request. Separate from report_facts.cc, which
 // owns the cells, because these are derived from cell deltas only.

@@ -151,7 +151,7 @@ class ReportFactsTest : public StoreTest {
     }
   }
 
-  // The reads the rollups of migrations 0008 and 0010 serve (counts summed over months or
+  // The reads the rollups of migration 0008 serve (counts summed over months or
   // over strata, reasons, due receipts) equal the raw computation for periods that start or
   // end inside the data, lie wholly before or after it, or cover one month (the cells).
   void ExpectEveryPeriodEqualsRaw(ClaimStore& s, const Practice& practice,
