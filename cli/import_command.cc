@@ -225,16 +225,20 @@ int RunImport(const Args& args, const std::shared_ptr<grpc::Channel>& channel,
       out << absl::StrFormat(
           "%s: already imported on %s; nothing changed%s\n", path,
           absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", first_time, absl::UTCTimeZone()),
-          response.batches() == 0 ? " (the summary below is that first import's)" : "");
+          response.summary_from_registry() ? " (not sent again; the summary below is that first import's)"
+                                           : " (read again: its records are duplicates)");
     }
     out << absl::StrFormat(
         "%s (%s, %d bytes, sha256 %s)\n  read: %d claims (%d lines), %d remittance events, "
         "%d provider adjustments\n  stored: accepted %d, duplicate %d, rejected %d, unmatched "
-        "%d, in %d transactions\n",
+        "%d, %s\n",
         path, FormatName(response.format()), response.bytes(),
         response.content_sha256().substr(0, 16), response.claims(), response.claim_lines(),
         response.remittance_events(), response.provider_adjustments(), response.accepted(),
-        response.duplicate(), response.rejected(), response.unmatched(), response.batches());
+        response.duplicate(), response.rejected(), response.unmatched(),
+        response.summary_from_registry()
+            ? std::string("at the first import")
+            : absl::StrCat("in ", response.batches(), " transactions"));
     if (response.provider_adjustments() > 0) {
       out << absl::StrFormat(
           "  provider adjustments (kept at provider level): stored %d, duplicate %d, "

@@ -108,6 +108,7 @@ void AnswerFromRecord(const ImportedFile& file, v1::ImportFileResponse* response
   response->set_problem_count(file.problem_count);
   response->set_already_imported(true);
   *response->mutable_first_import_time() = ToTimestamp(file.imported_at);
+  response->set_summary_from_registry(true);
 }
 
 // A warning that concerns the whole file rather than a place in it.

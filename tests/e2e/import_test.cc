@@ -194,6 +194,8 @@ TEST_F(ImportTest, X12RemittancesBeforeClaimsJoinAndReimportChangesNothing) {
   CommandResult again = Import({claims, remits});
   ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_THAT(again.out, HasSubstr("batch.837: already imported on "));
+  EXPECT_THAT(again.out, HasSubstr("not sent again"));
+  EXPECT_THAT(again.out, HasSubstr("unmatched 0, at the first import"));
   EXPECT_THAT(again.out, HasSubstr("era.835: already imported on "));
   EXPECT_THAT(again.out, HasSubstr("accepted 2, duplicate 0, rejected 0"));
   EXPECT_THAT(again.out, HasSubstr("accepted 3, duplicate 0, rejected 0, unmatched 3"));
@@ -246,6 +248,11 @@ TEST_F(ImportTest, GarbageAndTruncatedFilesGetProblemsAndTheServerKeepsServing) 
   CommandResult truncated = Import({Write("cut.837", kClaims837.substr(0, 700))});
   EXPECT_THAT(truncated.out, HasSubstr("problems"));
   EXPECT_THAT(truncated.out, HasSubstr("accepted 0"));
+  // A file whose first import had problems is read again, so they are listed again.
+  CommandResult again = Import({Write("cut.837", kClaims837.substr(0, 700))});
+  EXPECT_THAT(again.out, HasSubstr("cut.837: already imported on "));
+  EXPECT_THAT(again.out, HasSubstr("(read again: its records are duplicates)"));
+  EXPECT_THAT(again.out, HasSubstr("problems"));
   EXPECT_TRUE(Serving());
   EXPECT_EQ(Summary().cohorts(0).claim_count(), 0);
 }

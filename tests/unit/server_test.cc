@@ -233,6 +233,7 @@ TEST_F(FileRegistryTest, TheSameBytesAgainAreReadAsDuplicatesAndRecognised) {
   v1::ImportFileResponse again;
   ASSERT_TRUE(Import(file_, "", &again).ok());
   EXPECT_TRUE(again.already_imported());
+  EXPECT_FALSE(again.summary_from_registry());
   EXPECT_EQ(FromTimestamp(again.first_import_time()), first_time);
   EXPECT_EQ(again.accepted(), 0);
   EXPECT_EQ(again.duplicate(), 3);
@@ -263,6 +264,7 @@ TEST_F(FileRegistryTest, ADeclaredHashOfACleanImportIsAnsweredWithoutReading) {
   EXPECT_EQ(answer.claims(), 3);
   EXPECT_EQ(answer.accepted(), 3);  // the first import's summary
   EXPECT_EQ(answer.batches(), 0);   // nothing stored in this call
+  EXPECT_TRUE(answer.summary_from_registry());
   EXPECT_EQ(answer.problem_count(), 0);
   EXPECT_EQ(faulty_.calls(FaultyClaimStore::Method::kIngestClaims), ingest_calls);
   // Upper-case hex is the same hash.
@@ -282,6 +284,7 @@ TEST_F(FileRegistryTest, AFileWithProblemsIsReadAgainSoTheyAreListedAgain) {
   v1::ImportFileResponse again;
   ASSERT_TRUE(Import(broken, first.content_sha256(), &again).ok());
   EXPECT_TRUE(again.already_imported());
+  EXPECT_FALSE(again.summary_from_registry());
   EXPECT_EQ(again.duplicate(), 2);
   EXPECT_GE(again.batches(), 1);
   ASSERT_EQ(again.problem_count(), 1);
