@@ -225,6 +225,14 @@ bool Succeeded(const grpc::Status& status) {
   return false;
 }
 
+// Prints the first failure since the last print, under the table it belongs to.
+void PrintFirstFailure() {
+  absl::MutexLock lock(&first_failure_mu);
+  if (first_failure.empty()) return;
+  std::printf("\nfirst failure: %s\n", first_failure.c_str());
+  first_failure.clear();
+}
+
 Percentiles Summarize(std::vector<double> ms) {
   std::sort(ms.begin(), ms.end());
   Percentiles p;
@@ -329,7 +337,7 @@ bool PullMonthlyReport(v1::ReportService::Stub& stub, const std::string& name,
     if (message.has_report()) *report = message.report();
     *bytes += message.chunk().size();
   }
-  return reader->Finish().ok();
+  return Succeeded(reader->Finish());
 }
 
 // The baseline of the monthly report: the same AnalyticsService answers it is made of, asked
@@ -337,6 +345,7 @@ bool PullMonthlyReport(v1::ReportService::Stub& stub, const std::string& name,
 // timeline and worklist; the 12-month trend; the headline's five 13-month trends and two more
 // timelines; a comparison and a paid-to-charge trend per payer row of `report`).
 // `times`, when given, gets each RPC's milliseconds under its name (summed per name).
+// False when any call failed; the first failure's status is kept for the table (Succeeded).
 bool ReportPiecesByRpc(v1::AnalyticsService::Stub& stub, const std::string& practice,
                        absl::CivilMonth month, const std::string& as_of,
                        const v1::MonthlyReport& report,
@@ -357,20 +366,20 @@ bool ReportPiecesByRpc(v1::AnalyticsService::Stub& stub, const std::string& prac
   auto compare = [&](v1::CompareCohortsRequest request) {
     v1::CompareCohortsResponse response;
     grpc::ClientContext context;
-    ok = stub.CompareCohorts(&context, request, &response).ok() && ok;
+    ok = Succeeded(stub.CompareCohorts(&context, request, &response)) && ok;
     lap(request.filter().payer_ids().empty() ? "CompareCohorts" : "CompareCohorts by payer");
   };
   auto trend = [&](v1::GetTrendRequest request, v1::Measure measure) {
     request.set_measure(measure);
     v1::GetTrendResponse response;
     grpc::ClientContext context;
-    ok = stub.GetTrend(&context, request, &response).ok() && ok;
+    ok = Succeeded(stub.GetTrend(&context, request, &response)) && ok;
     lap(request.filter().payer_ids().empty() ? "GetTrend" : "GetTrend by payer");
   };
   auto timeline = [&](v1::GetPaymentTimelineRequest request) {
     v1::GetPaymentTimelineResponse response;
     grpc::ClientContext context;
-    ok = stub.GetPaymentTimeline(&context, request, &response).ok() && ok;
+    ok = Succeeded(stub.GetPaymentTimeline(&context, request, &response)) && ok;
     lap("GetPaymentTimeline");
   };
   compare(scoped(v1::CompareCohortsRequest(), month, month));
@@ -379,7 +388,7 @@ bool ReportPiecesByRpc(v1::AnalyticsService::Stub& stub, const std::string& prac
     v1::ListDenialReasonsRequest request = scoped(v1::ListDenialReasonsRequest(), month, month);
     v1::ListDenialReasonsResponse response;
     grpc::ClientContext context;
-    ok = stub.ListDenialReasons(&context, request, &response).ok() && ok;
+    ok = Succeeded(stub.ListDenialReasons(&context, request, &response)) && ok;
     lap("ListDenialReasons");
   }
   timeline(scoped(v1::GetPaymentTimelineRequest(), month, month));
@@ -395,7 +404,7 @@ bool ReportPiecesByRpc(v1::AnalyticsService::Stub& stub, const std::string& prac
     request.set_page_size(100);
     v1::ListDeniedClaimsResponse response;
     grpc::ClientContext context;
-    ok = stub.ListDeniedClaims(&context, request, &response).ok() && ok;
+    ok = Succeeded(stub.ListDeniedClaims(&context, request, &response)) && ok;
     lap("ListDeniedClaims");
   }
   for (v1::Measure measure :
@@ -474,6 +483,7 @@ void MeasureMonthlyReport(const std::shared_ptr<grpc::Channel>& channel,
               pieces.p50_ms,
               pieces.p99_ms, structured.p50_ms > 0 ? pieces.p50_ms / structured.p50_ms : 0.0,
               failures > 0 ? absl::StrCat(" (", failures.load(), " failures)").c_str() : "");
+  PrintFirstFailure();
   std::fflush(stdout);
 }
 
@@ -685,7 +695,7 @@ int Run() {
                 failures > 0 ? absl::StrCat(" (", failures.load(), " failures)").c_str() : "");
     std::fflush(stdout);
   }
-  if (!first_failure.empty()) std::printf("\nfirst failure: %s\n", first_failure.c_str());
+  PrintFirstFailure();
   if (answer_cache != nullptr) {
     const AnswerCache::Stats stats = answer_cache->stats();
     std::printf("\nanswer cache: %lld hits, %lld misses, %lld entries, %lld bytes\n",
