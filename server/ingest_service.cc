@@ -123,17 +123,24 @@ void AddFileWarning(std::string reason, v1::ImportFileResponse* response) {
 }
 
 // After a file was read to its end: says whether its bytes were imported before, and
-// records them when not. The records are stored whatever happens here, so a registry
-// failure is a warning (the next import of the file reads it again), not an error.
+// records them when not. `declared` is what the registry held for the declared hash, when
+// one was declared (looked up before reading): for a correct declaration it answers without
+// asking again. The records are stored whatever happens here, so a registry failure is a
+// warning (the next import of the file reads it again), not an error.
 void RegisterImportedFile(const ServiceContext& context, const Practice& practice,
-                          const std::string& declared_hash, v1::ImportFileResponse* response) {
-  if (!declared_hash.empty() && declared_hash != response->content_sha256()) {
-    AddFileWarning(absl::StrCat("the first message declared SHA-256 ", declared_hash,
-                                " but the bytes received hash to ", response->content_sha256()),
-                   response);
+                          const std::string& declared_hash,
+                          const std::optional<ImportedFile>& declared,
+                          v1::ImportFileResponse* response) {
+  absl::StatusOr<std::optional<ImportedFile>> before = declared;
+  if (declared_hash != response->content_sha256()) {
+    if (!declared_hash.empty()) {
+      AddFileWarning(absl::StrCat("the first message declared SHA-256 ", declared_hash,
+                                  " but the bytes received hash to ",
+                                  response->content_sha256()),
+                     response);
+    }
+    before = context.store->FindImportedFile(practice, response->content_sha256());
   }
-  absl::StatusOr<std::optional<ImportedFile>> before =
-      context.store->FindImportedFile(practice, response->content_sha256());
   absl::Status status = before.status();
   if (status.ok() && before->has_value()) {
     response->set_already_imported(true);
@@ -321,6 +328,7 @@ grpc::Status IngestServiceImpl::ImportFile(grpc::ServerContext* server_context,
   if (!practice.ok()) return call.Finish(ToGrpcStatus(practice.status()));
   const std::string parent = request.parent();
   std::string declared_hash;
+  std::optional<ImportedFile> declared;  // the registry's record of declared_hash
   if (!request.content_sha256().empty()) {
     absl::StatusOr<std::string> hash = DeclaredHash(request.content_sha256());
     if (!hash.ok()) return call.Finish(ToGrpcStatus(hash.status()));
@@ -335,6 +343,7 @@ grpc::Status IngestServiceImpl::ImportFile(grpc::ServerContext* server_context,
       call.Add("already_imported", 1);
       return call.Finish(grpc::Status::OK);
     }
+    declared = *std::move(before);
   }
   FileImport import(context_, *practice, request.format(), request.file_name());
   absl::Status status;
@@ -357,7 +366,7 @@ grpc::Status IngestServiceImpl::ImportFile(grpc::ServerContext* server_context,
   import.FillResponse(response);
   // Only a file read to its end is recorded: a cancelled stream ends reads early too.
   if (status.ok() && !server_context->IsCancelled()) {
-    RegisterImportedFile(context_, *practice, declared_hash, response);
+    RegisterImportedFile(context_, *practice, declared_hash, declared, response);
   }
   call.SetRows(response->accepted());
   call.Add("bytes", response->bytes());
