@@ -240,9 +240,14 @@ void UpsertCells(pqxx::work& tx, int64_t practice_id,
                      keys.month.Literal(), keys.cohort.Literal(), keys.family.Literal(),
                      paid.Literal(), days.Literal(), claims.Literal(), open.Literal(),
                      open_charges.Literal());
-      tx.exec_params(q::kUpsertTimeTotals, practice_id, keys.basis.Literal(),
-                     keys.cohort.Literal(), keys.family.Literal(), paid.Literal(),
+      // The curves are recomputed from the totals, so they are locked before the totals
+      // change (kLockTimeCurves says why).
+      const std::string basis = keys.basis.Literal(), cohort = keys.cohort.Literal(),
+                        family = keys.family.Literal(), paid_flags = paid.Literal();
+      tx.exec_params(q::kLockTimeCurves, practice_id, basis, cohort, family, paid_flags);
+      tx.exec_params(q::kUpsertTimeTotals, practice_id, basis, cohort, family, paid_flags,
                      days.Literal(), claims.Literal(), open.Literal(), open_charges.Literal());
+      tx.exec_params(q::kRefreshTimeCurves, practice_id, basis, cohort, family, paid_flags);
     }
   }
   {
@@ -409,7 +414,8 @@ absl::Status RebuildReportFacts(pqxx::work& tx, int64_t practice_id,
                                 const MeasureContext& context) {
   for (const char* statement : {q::kDeleteReportFacts, q::kDeleteCountCells,
                                 q::kDeleteReasonCells, q::kDeleteTimeCells,
-                                q::kDeleteTimeTotals, q::kDeleteReceiptCells}) {
+                                q::kDeleteTimeTotals, q::kDeleteTimeCurves,
+                                q::kDeleteReceiptCells}) {
     tx.exec_params(statement, practice_id);
   }
   DeleteRollups(tx, practice_id);

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sql/pg_claim_store.h"
+#include "sql/report_queries.h"
 #include "tests/integration/test_database.h"
 
 namespace denialscope::testing {
@@ -285,6 +287,66 @@ TEST_F(ReportFactsTest, DueReceiptsSplitAMonthOfReceiptsAtTheDueDate) {
           {Day(2026, 7, 20), Day(2026, 7, 12), Day(2026, 7, 27), Day(2026, 8, 1)});
     }
   }
+}
+
+// Batches of one practice stored at the same time touch the same cohort leaves: the time
+// curves (migration 0009), recomputed from the totals in each batch's transaction, must
+// still hold every batch's claims (each batch locks its curve rows before it changes the
+// totals). Four threads store claims and payments of one leaf each in its own service and
+// payment month, so their batches share no monthly cell and do not wait for each other
+// before they reach the curves.
+TEST_F(ReportFactsTest, ConcurrentBatchesOfOnePracticeKeepTheAggregatesEqualToRaw) {
+  const Practice practice = NewPractice();
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 10;
+  std::vector<absl::Status> statuses(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < kRounds && statuses[t].ok(); ++round) {
+        std::vector<Claim> claims;
+        std::vector<RemittanceEvent> events;
+        for (int i = 0; i < 2; ++i) {
+          const std::string id = absl::StrCat("T", t, "-", round, "-", i);
+          const Day service(2026, 2 + t, 1 + (round * 7 + i) % 28);
+          claims.push_back(MakeClaim(id, {"M542"}, service));
+          events.push_back(MakePayment(id, 10000, 8000, service + 10 + t + round));
+        }
+        statuses[t] = store().IngestClaims(practice, claims).status();
+        if (statuses[t].ok()) statuses[t] = store().IngestRemittances(practice, events).status();
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const absl::Status& status : statuses) ASSERT_TRUE(status.ok()) << status;
+  ExpectStoredEqualsRaw(practice);
+}
+
+// Why the test above holds: kLockTimeCurves locks existing curve rows, so a second batch
+// touching the same leaf waits for the first to commit before it changes the totals (and
+// recomputes the curve from them). Checked directly with two transactions: the second
+// times out while the first holds the row.
+TEST_F(ReportFactsTest, LockingATimeCurveMakesAConcurrentBatchWait) {
+  const Practice practice = Seeded();
+  const std::string id = std::to_string(practice.practice_id);
+  pqxx::connection first(db().url()), second(db().url());
+  {  // The row exists and is committed (a new row's insert would make anyone wait anyway).
+    pqxx::work create(first);
+    create.exec_params(queries::kLockTimeCurves, id, "{1}", "{nonspecific}", "{M54.2}", "{t}");
+    create.commit();
+  }
+  pqxx::work holder(first);
+  holder.exec_params(queries::kLockTimeCurves, id, "{1}", "{nonspecific}", "{M54.2}", "{t}");
+  pqxx::work waiter(second);
+  waiter.exec("SET LOCAL lock_timeout = '200ms'");
+  EXPECT_THROW(waiter.exec_params(queries::kLockTimeCurves, id, "{1}", "{nonspecific}",
+                                  "{M54.2}", "{t}"),
+               pqxx::sql_error);
+  waiter.abort();
+  holder.commit();
+  pqxx::work after(second);
+  EXPECT_NO_THROW(after.exec_params(queries::kLockTimeCurves, id, "{1}", "{nonspecific}",
+                                    "{M54.2}", "{t}"));
 }
 
 TEST_F(ReportFactsTest, RemittanceBeforeItsClaimCountsWhenTheClaimArrives) {
