@@ -37,6 +37,13 @@ bool ApiKeyRecord::MayTouchPractice(absl::string_view npi) const {
   return std::find(practice_npis.begin(), practice_npis.end(), npi) != practice_npis.end();
 }
 
+absl::Status AccessStore::AppendAuditEvents(absl::Span<const AuditEvent> events) {
+  for (const AuditEvent& event : events) {
+    if (absl::Status status = AppendAuditEvent(event); !status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
 bool ApiKeyRecord::ActiveAt(absl::Time now) const {
   if (revoke_time.has_value() && *revoke_time <= now) return false;
   if (expire_time.has_value() && *expire_time <= now) return false;

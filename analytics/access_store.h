@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 
 namespace denialscope {
 
@@ -93,6 +94,10 @@ class AccessStore {
 
   // Appends one event; the store assigns audit_id. Events are never changed or removed.
   virtual absl::Status AppendAuditEvent(const AuditEvent& event) = 0;
+  // Appends the events in their order with increasing audit_ids. The default appends them
+  // one at a time and stops at the first failure; stores that can write them in one
+  // statement do, all or none (GroupCommitAccessStore hands them its groups).
+  virtual absl::Status AppendAuditEvents(absl::Span<const AuditEvent> events);
   virtual absl::StatusOr<AuditPage> ListAuditEvents(const AuditQuery& query) = 0;
 };
 

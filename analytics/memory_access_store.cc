@@ -50,6 +50,15 @@ absl::Status MemoryAccessStore::AppendAuditEvent(const AuditEvent& event) {
   return absl::OkStatus();
 }
 
+absl::Status MemoryAccessStore::AppendAuditEvents(absl::Span<const AuditEvent> events) {
+  absl::MutexLock lock(&mu_);
+  for (const AuditEvent& event : events) {
+    audit_.push_back(event);
+    audit_.back().audit_id = static_cast<int64_t>(audit_.size());
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<AuditPage> MemoryAccessStore::ListAuditEvents(const AuditQuery& query) {
   absl::MutexLock lock(&mu_);
   AuditPage page;

@@ -24,6 +24,7 @@ class MemoryAccessStore : public AccessStore {
   absl::StatusOr<ApiKeyPage> ListApiKeys(int page_size, const std::string& after_key_id) override;
   absl::StatusOr<ApiKeyRecord> RevokeApiKey(const std::string& key_id, absl::Time when) override;
   absl::Status AppendAuditEvent(const AuditEvent& event) override;
+  absl::Status AppendAuditEvents(absl::Span<const AuditEvent> events) override;
   absl::StatusOr<AuditPage> ListAuditEvents(const AuditQuery& query) override;
 
   // Every event so far, oldest first (for tests).

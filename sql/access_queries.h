@@ -36,15 +36,24 @@ inline constexpr char kRevokeApiKey[] =
 
 #undef DS_API_KEY_COLUMNS
 
-// The audit row's commit does not wait for its WAL flush: measured 4.2 ms per call with the
-// flush, 0.2 ms without, on the dashboards' critical path. A PostgreSQL crash may lose the
-// last fraction of a second of audit rows (never claims, whose commits still wait).
-inline constexpr char kAuditCommitAsync[] = "SET LOCAL synchronous_commit = off";
-
-// $1 time (epoch seconds), $2 key_id, $3 method, $4 practice_npi, $5 status, $6 row_count.
-inline constexpr char kInsertAuditEvent[] =
-    "INSERT INTO audit_log (event_time, key_id, method, practice_npi, status, row_count)"
-    " VALUES (to_timestamp($1), $2, $3, $4, $5, $6)";
+// Audit rows, written in groups (analytics/group_commit_access_store.h) as one statement in
+// its own implicit transaction: one round trip, where BEGIN, SET LOCAL, INSERT and COMMIT
+// were four. Its commit does not wait for the WAL flush (the set_config below is the
+// transaction-local `SET LOCAL synchronous_commit = off` of the earlier four-statement form):
+// measured 4.2 ms per call with the flush, 0.2 ms without, on the dashboards' critical path.
+// A PostgreSQL crash may lose the last fraction of a second of audit rows (never claims,
+// whose commits still wait); an error in the write itself still reaches every caller.
+// $1 times (epoch seconds), $2 key_ids, $3 methods, $4 practice_npis, $5 statuses,
+// $6 row counts: arrays of one length, rows in their order (audit_ids increase with it).
+inline constexpr char kInsertAuditEvents[] =
+    "WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))"
+    " INSERT INTO audit_log (event_time, key_id, method, practice_npi, status, row_count)"
+    " SELECT to_timestamp(e.event_time), e.key_id, e.method, e.practice_npi, e.status,"
+    "  e.row_count"
+    " FROM async_commit,"
+    "  unnest($1::float8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])"
+    "   WITH ORDINALITY AS e(event_time, key_id, method, practice_npi, status, row_count, n)"
+    " ORDER BY e.n";
 
 // $1 before audit_id (0: none), $2 practice_npi ('' any), $3 key_id ('' any), $4 limit.
 inline constexpr char kListAuditEvents[] =

@@ -10,6 +10,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "analytics/group_commit_access_store.h"
 #include "analytics/status_macros.h"
 #include "sql/access_queries.h"
 #include "sql/pg_values.h"
@@ -131,12 +132,28 @@ class PgAccessStore : public AccessStore {
   }
 
   absl::Status AppendAuditEvent(const AuditEvent& event) override {
+    return AppendAuditEvents(absl::MakeConstSpan(&event, 1));
+  }
+
+  absl::Status AppendAuditEvents(absl::Span<const AuditEvent> events) override {
+    if (events.empty()) return absl::OkStatus();
+    PgArray times, key_ids, methods, practice_npis, statuses, rows;
+    for (const AuditEvent& event : events) {
+      times.AddText(EpochSeconds(event.time));
+      key_ids.AddText(event.key_id);
+      methods.AddText(event.method);
+      practice_npis.AddText(event.practice_npi);
+      statuses.AddText(event.status);
+      rows.AddInt(event.rows);
+    }
     return Run("writing the audit trail", [&](pqxx::connection& c) -> absl::Status {
-      pqxx::work tx(c);
-      tx.exec(q::kAuditCommitAsync);
-      pg::ExecPrepared(tx, q::kInsertAuditEvent, EpochSeconds(event.time), event.key_id,
-                       event.method, event.practice_npi, event.status, event.rows);
-      tx.commit();
+      // One statement is its own transaction (kInsertAuditEvents): no BEGIN and COMMIT. A
+      // write whose connection breaks is retried (RunOnPool): a row may then be stored
+      // twice if the break came after the commit, but is never lost.
+      pqxx::nontransaction tx(c);
+      pg::ExecPrepared(tx, q::kInsertAuditEvents, times.Literal(), key_ids.Literal(),
+                       methods.Literal(), practice_npis.Literal(), statuses.Literal(),
+                       rows.Literal());
       return absl::OkStatus();
     });
   }
@@ -198,7 +215,9 @@ absl::StatusOr<std::unique_ptr<AccessStore>> OpenPgAccessStore(const PgOptions& 
         }
         return absl::OkStatus();
       }));
-  return std::unique_ptr<AccessStore>(new PgAccessStore(std::move(pool)));
+  // Audit rows of concurrent calls share one write (group_commit_access_store.h).
+  return std::unique_ptr<AccessStore>(new GroupCommitAccessStore(
+      std::unique_ptr<AccessStore>(new PgAccessStore(std::move(pool)))));
 }
 
 }  // namespace denialscope

@@ -30,6 +30,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "analytics/status_macros.h"
 #include "pqxx/pqxx"
 #include "sql/claim_loader.h"
@@ -273,7 +274,7 @@ RecordResult DecideClaim(const Claim& claim, const std::string& hash, StoredClai
 
 // Fails with NOT_FOUND unless the practice exists with this id and NPI; scopes the rest of
 // the transaction to the practice for row-level security.
-absl::Status CheckPractice(pqxx::transaction_base& tx, const Practice& practice) {
+absl::Status CheckPracticeRow(pqxx::transaction_base& tx, const Practice& practice) {
   pqxx::result rows = pg::ExecPrepared(tx, q::kCheckPractice, practice.practice_id, practice.npi);
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat("practice ", practice.npi, " is not onboarded"));
@@ -335,6 +336,16 @@ class PgClaimStore : public ClaimStore {
   absl::Status RecordImportedFile(const Practice& practice, const ImportedFile& file) override;
 
  private:
+  // CheckPracticeRow, forgetting the remembered practice (practices_) when it fails.
+  absl::Status CheckPractice(pqxx::transaction_base& tx, const Practice& practice) {
+    absl::Status status = CheckPracticeRow(tx, practice);
+    if (!status.ok()) {
+      absl::MutexLock lock(&practices_mu_);
+      practices_.erase(practice.npi);
+    }
+    return status;
+  }
+
   // Runs `read` (pqxx::transaction_base& -> StatusOr<T>) in one read-only snapshot after
   // checking the practice.
   template <typename T, typename Read>
@@ -358,6 +369,15 @@ class PgClaimStore : public ClaimStore {
   const int max_retries_;  // on broken connections
   const CohortTaxonomy* taxonomy_;
   const MeasureContext measures_;  // derives the stored report facts
+  // Practices found so far, by NPI. Every call looked its practice up by NPI (a round trip)
+  // and then checked it again by id and NPI inside its own transaction (CheckPractice, which
+  // also scopes row-level security), so the first lookup can be remembered: a practice's id,
+  // NPI and name never change (nothing updates or deletes a practices row), and a row
+  // changed by hand cannot be read through a stale entry: the transaction's check then fails
+  // with NOT_FOUND and the entry is forgotten. Only found practices are kept: a practice
+  // onboarded later, by any server, is seen at once.
+  absl::Mutex practices_mu_;
+  absl::flat_hash_map<std::string, Practice> practices_ ABSL_GUARDED_BY(practices_mu_);
 };
 
 absl::StatusOr<Practice> PgClaimStore::CreatePractice(const std::string& npi,
@@ -383,6 +403,10 @@ absl::StatusOr<Practice> PgClaimStore::CreatePractice(const std::string& npi,
 }
 
 absl::StatusOr<Practice> PgClaimStore::GetPractice(const std::string& npi) {
+  {
+    absl::MutexLock lock(&practices_mu_);
+    if (auto it = practices_.find(npi); it != practices_.end()) return it->second;
+  }
   Practice practice;
   absl::Status status = Run("reading a practice", [&](pqxx::connection& c) -> absl::Status {
     // One statement, run by every report call: no BEGIN and ROLLBACK round trips around it.
@@ -397,6 +421,8 @@ absl::StatusOr<Practice> PgClaimStore::GetPractice(const std::string& npi) {
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  absl::MutexLock lock(&practices_mu_);
+  practices_.emplace(npi, practice);
   return practice;
 }
 

@@ -596,15 +596,29 @@ absl::StatusOr<std::optional<std::vector<ClaimFacts>>> ReadWorklist(
     categories.AddInt(static_cast<int>(category));
   }
   const WorklistPosition after = request.after.value_or(WorklistPosition{});
-  pqxx::result rows = tx.exec_params(
-      facts_request.selection.basis == PeriodBasis::kAdjudicationMonth
-          ? q::kSelectWorklistByAdjudicationDate
-          : q::kSelectWorklistByServiceDate,
-      practice_id, FormatDate(first), FormatDate(last), TextArray(filters.payer_ids),
-      TextArray(filters.procedure_families), TextArray(filters.rendering_npis),
-      TextArray(filters.places_of_service), TextArray(cohorts), categories.Literal(),
-      TextArray(request.filter.carcs), request.after.has_value(), after.charge_cents,
-      after.payer_id, after.claim_id, static_cast<int64_t>(request.limit));
+  const char* statement = facts_request.selection.basis == PeriodBasis::kAdjudicationMonth
+                              ? q::kSelectWorklistByAdjudicationDate
+                              : q::kSelectWorklistByServiceDate;
+  const auto run = [&](auto&& exec) {
+    return exec(statement, practice_id, FormatDate(first), FormatDate(last),
+                TextArray(filters.payer_ids), TextArray(filters.procedure_families),
+                TextArray(filters.rendering_npis), TextArray(filters.places_of_service),
+                TextArray(cohorts), categories.Literal(), TextArray(request.filter.carcs),
+                request.after.has_value(), after.charge_cents, after.payer_id, after.claim_id,
+                static_cast<int64_t>(request.limit));
+  };
+  // A first page (every worklist view opens with one) runs prepared: parsing and planning it
+  // per call took longer than running it (0.22 ms against 0.16 ms for a 51-row page of a
+  // 1-million-claim practice), and its generic plan walks the same charge-ordered index as
+  // the custom plans, testing the filters per row. A later page plans per call: only a
+  // custom plan turns the previous page's position into an index condition (a generic plan
+  // walked the index from the top: 774 ms for a position deep in that practice's list).
+  pqxx::result rows =
+      request.after.has_value()
+          ? run([&](const char* sql, auto&&... args) { return tx.exec_params(sql, args...); })
+          : run([&](const char* sql, auto&&... args) {
+              return ExecPrepared(tx, sql, args...);
+            });
   DS_ASSIGN_OR_RETURN(std::vector<ClaimFacts> facts, ParseFacts(rows, facts_request.as_of));
   return std::optional<std::vector<ClaimFacts>>(std::move(facts));
 }

@@ -41,6 +41,31 @@ TEST_F(PracticesTest, UnknownPracticeIsNotFound) {
   EXPECT_THAT(missing.status().message(), HasSubstr("1111111112"));
 }
 
+// The store remembers found practices (no lookup round trip per call), but every
+// transaction still checks the practice by id and NPI: a row replaced by hand is never read
+// through the remembered id, and the next lookup finds the new row.
+TEST_F(PracticesTest, ARememberedPracticeIsCheckedAgainByEveryRead) {
+  absl::StatusOr<Practice> created = store().CreatePractice("1234567810", "Remembered");
+  ASSERT_TRUE(created.ok()) << created.status();
+  absl::StatusOr<Practice> got = store().GetPractice("1234567810");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->practice_id, created->practice_id);
+  // Replaced by hand: same NPI, a new id. (Its only row is the practice itself.)
+  db().Exec("DELETE FROM practices WHERE npi = '1234567810'");
+  db().Exec("INSERT INTO practices (npi, display_name) VALUES ('1234567810', 'Replaced')");
+  FactsRequest request;
+  request.as_of = Day(2026, 7, 1);
+  absl::StatusOr<std::optional<FactCells>> cells =
+      store().LoadFactCells(*got, request, kCountCells);
+  EXPECT_EQ(cells.status().code(), absl::StatusCode::kNotFound) << cells.status();
+  absl::StatusOr<Practice> again = store().GetPractice("1234567810");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_NE(again->practice_id, created->practice_id);
+  EXPECT_EQ(again->display_name, "Replaced");
+  cells = store().LoadFactCells(*again, request, kCountCells);
+  EXPECT_TRUE(cells.ok()) << cells.status();
+}
+
 TEST_F(PracticesTest, MalformedNpiIsInvalidArgument) {
   EXPECT_EQ(store().CreatePractice("12345", "Short").status().code(),
             absl::StatusCode::kInvalidArgument);

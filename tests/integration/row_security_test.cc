@@ -4,10 +4,12 @@
 // Also the API-key and audit tables of the PostgreSQL access store.
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sql/access_queries.h"
 #include "sql/pg_access_store.h"
 #include "sql/server_pool.h"
 #include "tests/integration/test_database.h"
@@ -261,6 +263,96 @@ TEST_F(PgAccessStoreTest, AuditEventsAreListedNewestFirstWithFilters) {
   page = access->ListAuditEvents(by_practice);
   ASSERT_EQ(page->events.size(), 3u);
   EXPECT_EQ(page->events[0].status, "PERMISSION_DENIED");
+}
+
+TEST_F(PgAccessStoreTest, AGroupOfAuditEventsIsStoredInItsOrderWithAnAsyncCommit) {
+  std::unique_ptr<AccessStore> access = Open();
+  ASSERT_NE(access, nullptr);
+  std::vector<AuditEvent> events(3);
+  for (int i = 0; i < 3; ++i) {
+    events[i].time = absl::FromUnixMicros(1780000000000000 + i * 1500);
+    events[i].key_id = "00000000000000c1";
+    events[i].method = i == 1 ? "AnalyticsService.GetTrend" : "AnalyticsService.CompareCohorts";
+    events[i].practice_npi = i == 2 ? "" : "1234567893";
+    events[i].status = i == 2 ? "NOT_FOUND" : "OK";
+    events[i].rows = 10 * i;
+  }
+  // A text value with array syntax in it must arrive verbatim.
+  events[1].method = "A,\"b\"{c}";
+  ASSERT_TRUE(access->AppendAuditEvents(events).ok());
+  ASSERT_TRUE(access->AppendAuditEvents({}).ok());
+  AuditQuery query;
+  query.key_id = "00000000000000c1";
+  absl::StatusOr<AuditPage> page = access->ListAuditEvents(query);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->events.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    const AuditEvent& stored = page->events[2 - i];  // newest first
+    EXPECT_EQ(stored.time, events[i].time);
+    EXPECT_EQ(stored.method, events[i].method);
+    EXPECT_EQ(stored.practice_npi, events[i].practice_npi);
+    EXPECT_EQ(stored.status, events[i].status);
+    EXPECT_EQ(stored.rows, events[i].rows);
+  }
+  EXPECT_LT(page->events[2].audit_id, page->events[1].audit_id);
+  EXPECT_LT(page->events[1].audit_id, page->events[0].audit_id);
+
+  // The statement turns synchronous commit off for its own transaction only (what SET LOCAL
+  // did in the four-statement form): inside an explicit transaction the setting is visible
+  // after it, and gone after the transaction.
+  pqxx::connection connection(db().url());
+  std::string session_setting;
+  {
+    pqxx::nontransaction before(connection);
+    session_setting = before.exec("SHOW synchronous_commit")[0][0].as<std::string>();
+  }
+  ASSERT_NE(session_setting, "off");
+  {
+    pqxx::work tx(connection);
+    tx.exec_params(queries::kInsertAuditEvents, "{1780000000}", "{00000000000000c2}", "{M}",
+                   "{\"\"}", "{OK}", "{0}");
+    EXPECT_EQ(tx.exec("SHOW synchronous_commit")[0][0].as<std::string>(), "off");
+    tx.commit();
+  }
+  pqxx::nontransaction after(connection);
+  EXPECT_EQ(after.exec("SHOW synchronous_commit")[0][0].as<std::string>(), session_setting);
+}
+
+TEST_F(PgAccessStoreTest, ConcurrentCallsStoreEveryAuditRowOnce) {
+  std::unique_ptr<AccessStore> access = Open();
+  ASSERT_NE(access, nullptr);
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 25;
+  std::vector<std::thread> threads;
+  std::vector<int> failures(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        AuditEvent event;
+        event.time = absl::FromUnixSeconds(1780000000);
+        event.key_id = "00000000000000d1";
+        event.method = "AnalyticsService.ListDeniedClaims";
+        event.status = "OK";
+        event.rows = t * 1000 + i;
+        if (!access->AppendAuditEvent(event).ok()) ++failures[t];
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_THAT(failures, Each(0));
+  // Each row exactly once, and each thread's rows in the order it appended them.
+  pqxx::result rows = db().Exec(
+      "SELECT row_count FROM audit_log WHERE key_id = '00000000000000d1' ORDER BY audit_id");
+  ASSERT_EQ(rows.size(), static_cast<size_t>(kThreads * kPerThread));
+  std::set<int64_t> seen;
+  std::vector<int64_t> last(kThreads, -1);
+  for (const pqxx::row& row : rows) {
+    const int64_t value = row[0].as<int64_t>();
+    EXPECT_TRUE(seen.insert(value).second) << value;
+    const int thread = static_cast<int>(value / 1000);
+    EXPECT_GT(value, last[thread]);
+    last[thread] = value;
+  }
 }
 
 }  // namespace
