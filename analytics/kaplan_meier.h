@@ -36,6 +36,17 @@ struct SurvivalCurve {
   double ShareEventBy(int day) const;
 };
 
+// The observations of one time, events and censorings apart.
+struct TimeCounts {
+  int day = 0;
+  int events = 0;
+  int censored = 0;
+};
+// The observations' distinct times with a non-zero count, ascending. Times are days, so when
+// they span a range not much larger than their number they are counted into a dense array
+// instead of sorted (stored aggregates hand over thousands of observations per curve).
+std::vector<TimeCounts> CountByTime(std::vector<SurvivalObservation> observations);
+
 // Ties: events at a time happen before censorings at the same time (the usual convention).
 SurvivalCurve EstimateKaplanMeier(std::vector<SurvivalObservation> observations);
 

@@ -49,6 +49,13 @@ std::vector<SurvivalInterval> LogLogBands(const SurvivalCurve& curve, double con
   // is lost once S reaches 0.
   double greenwood_sum = 0;
   for (const SurvivalStep& step : curve.steps) {
+    if (step.events == 0 && !bands.empty()) {
+      // Only censorings: S and its variance are those of the step before (this saves the
+      // pow/exp of most steps of a heavily censored curve).
+      bands.push_back(bands.back());
+      bands.back().day = step.day;
+      continue;
+    }
     if (step.events > 0 && step.events < step.at_risk) {
       const double n = step.at_risk;
       const double d = step.events;
@@ -109,42 +116,43 @@ LogRankResult LogRankTest(std::span<const std::vector<SurvivalObservation>> grou
   LogRankResult result;
   const size_t k = groups.size();
   result.groups.resize(k);
-  struct Entry {
-    int days;
-    bool event;
-    size_t group;
-    int count;
-  };
-  std::vector<Entry> entries;
+  std::vector<std::vector<TimeCounts>> times(k);  // each group's distinct times, ascending
   std::vector<double> at_risk(k, 0);
   result.insufficient_data = false;
   for (size_t j = 0; j < k; ++j) {
     LogRankGroup& g = result.groups[j];
     for (const SurvivalObservation& o : groups[j]) {
-      entries.push_back({o.days, o.event, j, o.count});
       g.n += o.count;
       if (o.event) g.events += o.count;
     }
     g.observed = g.events;
     at_risk[j] = g.n;
     if (InsufficientData(g.n, g.events)) result.insufficient_data = true;
+    times[j] = CountByTime(groups[j]);
   }
   if (k == 0) result.insufficient_data = true;
-  std::sort(entries.begin(), entries.end(),
-            [](const Entry& a, const Entry& b) { return a.days < b.days; });
 
   // V, the k×k hypergeometric covariance of the observed counts, row-major.
   std::vector<double> covariance(k * k, 0);
   std::vector<double> events_now(k);
   std::vector<double> leaving_now(k);
-  size_t i = 0;
-  while (i < entries.size()) {
-    const int day = entries[i].days;
-    std::fill(events_now.begin(), events_now.end(), 0);
-    std::fill(leaving_now.begin(), leaving_now.end(), 0);
-    for (; i < entries.size() && entries[i].days == day; ++i) {
-      leaving_now[entries[i].group] += entries[i].count;
-      if (entries[i].event) events_now[entries[i].group] += entries[i].count;
+  std::vector<size_t> next(k, 0);  // per group, its first time not yet passed
+  while (true) {
+    // The earliest time not yet passed in any group (k is small: a linear merge).
+    std::optional<int> day;
+    for (size_t j = 0; j < k; ++j) {
+      if (next[j] < times[j].size() && (!day || times[j][next[j]].day < *day)) {
+        day = times[j][next[j]].day;
+      }
+    }
+    if (!day) break;
+    for (size_t j = 0; j < k; ++j) {
+      events_now[j] = leaving_now[j] = 0;
+      if (next[j] < times[j].size() && times[j][next[j]].day == *day) {
+        const TimeCounts& t = times[j][next[j]++];
+        events_now[j] = t.events;
+        leaving_now[j] = t.events + t.censored;
+      }
     }
     double n = 0;
     double d = 0;

@@ -2,6 +2,7 @@
 #include "sql/report_facts.h"
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -303,25 +304,38 @@ bool CoversCellMonths(pqxx::transaction_base& tx, const char* span_statement,
 // A bigint array literal without NULLs ({1,-2,3}), read directly: a timeline's time totals
 // are thousands of elements.
 absl::StatusOr<std::vector<int64_t>> ParseBigintArray(const pqxx::field& field) {
-  const absl::string_view text(field.c_str(), field.size());
+  const char* const begin = field.c_str();
+  const char* const end = begin + field.size();
   const auto invalid = [&] {
-    return absl::InternalError(absl::StrCat("unexpected bigint array '", text, "'"));
+    return absl::InternalError(
+        absl::StrCat("unexpected bigint array '", absl::string_view(begin, field.size()), "'"));
   };
-  if (text.size() < 2 || text.front() != '{' || text.back() != '}') return invalid();
+  if (end - begin < 2 || *begin != '{' || *(end - 1) != '}') return invalid();
   std::vector<int64_t> values;
-  if (text.size() == 2) return values;
-  for (absl::string_view element : absl::StrSplit(text.substr(1, text.size() - 2), ',')) {
+  const char* p = begin + 1;
+  if (p == end - 1) return values;
+  values.reserve(static_cast<size_t>(end - begin) / 2);
+  while (true) {
     int64_t value = 0;
-    if (!absl::SimpleAtoi(element, &value)) return invalid();
+    const std::from_chars_result parsed = std::from_chars(p, end - 1, value);
+    if (parsed.ec != std::errc()) return invalid();
     values.push_back(value);
+    p = parsed.ptr;
+    if (p == end - 1) return values;
+    if (*p != ',') return invalid();
+    ++p;
   }
-  return values;
 }
 
 // The time totals (kSelectTimeTotalsByLeaf) as time cells dated `month`, appended to `out`.
 absl::Status ReadTimeTotals(pqxx::transaction_base& tx, int64_t practice_id, int basis,
                             absl::CivilMonth month, std::vector<TimeCell>& out) {
   pqxx::result rows = ExecPrepared(tx, q::kSelectTimeTotalsByLeaf, practice_id, basis);
+  size_t total = 0;
+  for (const pqxx::row& row : rows) {
+    total += static_cast<size_t>(std::count(row[3].c_str(), row[3].c_str() + row[3].size(), ',')) + 1;
+  }
+  out.reserve(out.size() + total);
   for (const pqxx::row& row : rows) {
     std::optional<Cohort> cohort = ParseCohortId(row[0].c_str());
     if (!cohort.has_value()) {

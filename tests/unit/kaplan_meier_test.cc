@@ -119,5 +119,38 @@ TEST(KaplanMeierTest, NoCensoringMatchesEmpiricalDistribution) {
   EXPECT_NEAR(curve.steps[1].greenwood_variance, 0.0625, kEps);
 }
 
+// CountByTime counts days into a dense array when they span a short range and sorts them
+// otherwise; both give the distinct times ascending, events and censorings apart, without
+// the times whose count is 0. Appendix 6 spans 31 days (dense); the same five observations
+// spread over a million days (sorted) must give the same counts.
+TEST(KaplanMeierTest, CountByTimeDenseAndSortedAgree) {
+  std::vector<SurvivalObservation> appendix = Appendix6();
+  appendix.push_back({20, false, 2});  // two censored on an event day
+  appendix.push_back({15, true, 0});   // a cell whose claims moved elsewhere
+  const std::vector<TimeCounts> dense = CountByTime(appendix);
+  ASSERT_EQ(dense.size(), 5u);
+  EXPECT_EQ(dense[0].day, 10);
+  EXPECT_EQ(dense[1].day, 20);
+  EXPECT_EQ(dense[1].events, 1);
+  EXPECT_EQ(dense[1].censored, 2);
+  EXPECT_EQ(dense[2].day, 25);
+  EXPECT_EQ(dense[2].censored, 1);
+  EXPECT_EQ(dense[4].day, 40);
+
+  std::vector<SurvivalObservation> spread = appendix;
+  for (SurvivalObservation& o : spread) o.days *= 100000;
+  const std::vector<TimeCounts> sorted = CountByTime(spread);
+  ASSERT_EQ(sorted.size(), dense.size());
+  for (size_t i = 0; i < dense.size(); ++i) {
+    EXPECT_EQ(sorted[i].day, dense[i].day * 100000) << i;
+    EXPECT_EQ(sorted[i].events, dense[i].events) << i;
+    EXPECT_EQ(sorted[i].censored, dense[i].censored) << i;
+  }
+  // And the curve from the sorted path has the Appendix's survival values.
+  const SurvivalCurve curve = EstimateKaplanMeier(spread);
+  ASSERT_EQ(curve.steps.size(), 5u);
+  EXPECT_NEAR(curve.steps[0].survival, 6.0 / 7.0, kEps);  // 1 of 7 paid at the first time
+}
+
 }  // namespace
 }  // namespace denialscope
