@@ -499,7 +499,6 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
                             TextArray(filters.procedure_families));
     }
     cells.counts.reserve(rows.size());
-    std::vector<int64_t> counts(kCountsVectorSize);
     for (const pqxx::row& row : rows) {
       CountCell cell;
       DS_ASSIGN_OR_RETURN(std::tie(cell.month, cell.leaf), ParseCellKey(row));
@@ -508,9 +507,8 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
       DS_ASSIGN_OR_RETURN(cell.squares.adjudicated, ParseDouble(row[5]));
       DS_ASSIGN_OR_RETURN(cell.squares.initially_denied, ParseDouble(row[6]));
       DS_ASSIGN_OR_RETURN(cell.squares.finally_denied, ParseDouble(row[7]));
-      for (size_t i = 0; i < kCountsVectorSize; ++i) {
-        DS_ASSIGN_OR_RETURN(counts[i], ParseInt(row[static_cast<int>(8 + i)]));
-      }
+      // The counts come as one array (DS_COUNT_ARRAY); CountsFromVector checks its length.
+      DS_ASSIGN_OR_RETURN(const std::vector<int64_t> counts, ParseBigintArray(row[8]));
       // A cell whose claims all moved elsewhere stays stored with zeros.
       if (std::all_of(counts.begin(), counts.end(), [](int64_t v) { return v == 0; })) continue;
       DS_ASSIGN_OR_RETURN(cell.counts, CountsFromVector(counts));

@@ -137,6 +137,10 @@ inline constexpr char kSelectDataVersion[] =
 #define DS_ELEMENT(i, name) ", a.v[" #i "]"
 #define DS_ADD(i, name) ", c_" #name " = c.c_" #name " + EXCLUDED.c_" #name
 #define DS_SUM(i, name) ", sum(c_" #name ")::bigint"
+// The counts of `element` (DS_COLUMN, DS_SUM) as one bigint array: the NULL in front only
+// lets every element start with a comma, and the slice drops it.
+#define DS_COUNT_ARRAY(element) \
+  " (ARRAY[NULL::bigint" DS_COUNT_COLUMNS(element) "])[2:]"
 
 // Cell deltas: $1 practice_id, then one array per column; values are added to stored ones.
 // Rows come sorted by key (CellBuilder), so concurrent batches lock cells in one order.
@@ -326,11 +330,14 @@ inline constexpr char kDeleteReasonTotals[] =
 // read sums in SQL over what its caller does not need (fact_cells.h CellKind), so a year of
 // a million claims comes back as hundreds of rows. Count cells: $5 payer_id[],
 // $6 procedure_family[] (empty: all); then month, cohort, family, payer, procedure family,
-// the three squares and the counts.
+// the three squares and the counts as one bigint array in DS_COUNT_COLUMNS order
+// (DS_COUNT_ARRAY here; the rollups store it, migration 0012). As 38 columns, reading them
+// was a quarter of the server's CPU for a comparison: a libpqxx field object, a null check
+// and a parse per value.
 #define DS_CELLS_IN_PERIOD " WHERE practice_id = $1 AND basis = $2 AND month BETWEEN $3 AND $4"
 #define DS_SELECT_COUNT_CELLS(month, strata, group_by)                                     \
   "SELECT " month ", cohort, family, " strata ", sum(sq_adjudicated),"                    \
-  " sum(sq_initially_denied), sum(sq_finally_denied)" DS_COUNT_COLUMNS(DS_SUM)            \
+  " sum(sq_initially_denied), sum(sq_finally_denied)," DS_COUNT_ARRAY(DS_SUM)            \
   " FROM fact_count_cells" DS_CELLS_IN_PERIOD                                             \
   " AND (cardinality($5::text[]) = 0 OR payer_id = ANY($5::text[]))"                      \
   " AND (cardinality($6::text[]) = 0 OR procedure_family = ANY($6::text[]))"              \
@@ -394,29 +401,26 @@ inline constexpr char kSelectDueReceiptCells[] =
     "   AND month + 0 BETWEEN $3 AND $4) due"
     " GROUP BY cohort, family HAVING sum(received) <> 0";
 
-// The rollups of migration 0008 (sql/report_rollups.h).
+// The rollups of migration 0008 (sql/report_rollups.h). Their counts come as the stored
+// array text of migration 0012 (counts_text): formatting ~10,000 bigints per request was
+// most of PostgreSQL's time for a comparison.
 // Count cells summed over strata without payer or procedure-family filters: $1 practice_id,
 // $2 basis, $3 first month, $4 last month; the columns of kSelectCountCellsByMonth.
-#define DS_LEAF_VALUE(i, name) ", c_" #name
 inline constexpr char kSelectCountLeafCells[] =
     "SELECT month, cohort, family, '', '', sq_adjudicated, sq_initially_denied,"
-    " sq_finally_denied" DS_COUNT_COLUMNS(DS_LEAF_VALUE)
-    " FROM fact_count_leaf_cells" DS_CELLS_IN_PERIOD;
-#undef DS_LEAF_VALUE
+    " sq_finally_denied, counts_text FROM fact_count_leaf_cells" DS_CELLS_IN_PERIOD;
 // $1 practice_id, $2 basis: the first and last month with count cells (NULLs when none). A
 // comparison whose period covers them reads fact_count_totals instead of summing the cells.
 inline constexpr char kSelectCountCellSpan[] =
     "SELECT min(month), max(month) FROM fact_count_cells WHERE practice_id = $1 AND basis = $2";
 // kSelectCountCellsByStratum over every month (migration 0008): $1 practice_id, $2 basis,
 // $3 first month (echoed), $4 payer_id[], $5 procedure_family[] (empty: all).
-#define DS_TOTAL_VALUE(i, name) ", c_" #name
 inline constexpr char kSelectCountTotals[] =
     "SELECT $3::date, cohort, family, payer_id, procedure_family, sq_adjudicated,"
-    " sq_initially_denied, sq_finally_denied" DS_COUNT_COLUMNS(DS_TOTAL_VALUE)
+    " sq_initially_denied, sq_finally_denied, counts_text"
     " FROM fact_count_totals WHERE practice_id = $1 AND basis = $2"
     " AND (cardinality($4::text[]) = 0 OR payer_id = ANY($4::text[]))"
     " AND (cardinality($5::text[]) = 0 OR procedure_family = ANY($5::text[]))";
-#undef DS_TOTAL_VALUE
 // The same for reason cells: their span, and kSelectReasonCells over every month ($1
 // practice_id, $2 basis, $3 first month, echoed) from fact_reason_totals (migration 0008).
 inline constexpr char kSelectReasonCellSpan[] =
@@ -424,11 +428,20 @@ inline constexpr char kSelectReasonCellSpan[] =
 inline constexpr char kSelectReasonTotals[] =
     "SELECT $3::date, cohort, family, stage, category, carc, rarc, claims, charge_cents"
     " FROM fact_reason_totals WHERE practice_id = $1 AND basis = $2 AND claims <> 0";
+// Rollup rows whose stored counts_text (migration 0012) is not the array of their c_*
+// columns in DS_COUNT_COLUMNS order, over both rollups (0 when the migration's column list
+// and DS_COUNT_COLUMNS agree): for tests.
+inline constexpr char kCountTextMismatches[] =
+    "SELECT (SELECT count(*) FROM fact_count_totals WHERE counts_text IS DISTINCT FROM"
+    DS_COUNT_ARRAY(DS_COLUMN) "::text)"
+    " + (SELECT count(*) FROM fact_count_leaf_cells WHERE counts_text IS DISTINCT FROM"
+    DS_COUNT_ARRAY(DS_COLUMN) "::text)";
 #undef DS_CELLS_IN_PERIOD
 #undef DS_COLUMN
 #undef DS_ELEMENT
 #undef DS_ADD
 #undef DS_SUM
+#undef DS_COUNT_ARRAY
 #undef DS_COUNT_COLUMNS
 
 // Per-claim reads: $1 practice_id, $2 first day, $3 last day, $4 payer_id[],

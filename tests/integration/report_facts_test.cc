@@ -137,6 +137,10 @@ class ReportFactsTest : public StoreTest {
                 Describe(CellsOfFacts(raw_selected, selection)));
       ASSERT_EQ((*facts)->size(), raw_selected.size());
 
+      // The counts the rollup reads return are the stored text of migration 0012: it must
+      // be the row's own columns, in the order the reader expects.
+      EXPECT_EQ(db().Exec(queries::kCountTextMismatches)[0][0].as<int64_t>(), 0);
+
       WorklistRequest worklist{request, {}, std::nullopt, 100};
       auto page = s.ListDeniedFacts(practice, worklist);
       ASSERT_TRUE(page.ok()) << page.status();

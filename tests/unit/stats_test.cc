@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "analytics/kaplan_meier.h"
@@ -45,6 +46,14 @@ TEST(StatsDistributionTest, InverseNormalQuantiles) {
   EXPECT_NEAR(*InverseNormalCdf(0.025), -*InverseNormalCdf(0.975), 1e-13);
   EXPECT_NEAR(*TwoSidedZ(0.95), 1.959963984540054, 1e-13);
   EXPECT_NEAR(*TwoSidedZ(0.90), 1.6448536269514727, 1e-13);
+  // TwoSidedZ remembers its last answer per thread: a change of confidence, back and forth,
+  // an invalid one in between, and another thread each get their own quantile.
+  EXPECT_NEAR(*TwoSidedZ(0.99), 2.5758293035489008, 1e-13);
+  EXPECT_EQ(TwoSidedZ(0.0), std::nullopt);
+  EXPECT_NEAR(*TwoSidedZ(0.99), 2.5758293035489008, 1e-13);
+  EXPECT_NEAR(*TwoSidedZ(0.95), 1.959963984540054, 1e-13);
+  std::thread([] { EXPECT_NEAR(*TwoSidedZ(0.90), 1.6448536269514727, 1e-13); }).join();
+  EXPECT_NEAR(*TwoSidedZ(0.95), 1.959963984540054, 1e-13);
   EXPECT_EQ(InverseNormalCdf(0), std::nullopt);
   EXPECT_EQ(InverseNormalCdf(1), std::nullopt);
   EXPECT_EQ(InverseNormalCdf(std::nan("")), std::nullopt);
