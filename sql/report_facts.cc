@@ -289,17 +289,65 @@ std::pair<Day, Day> PeriodDays(const MonthRange& months) {
   return {Day(first), Day(last + 1) - 1};
 }
 
-// Whether the days [first, last] cover every month `span_statement` ($1 practice_id, $2
-// basis: min and max month, NULLs when there are no cells) reports: then the all-month
-// totals equal the period's sum (no cells: the totals are empty too).
-bool CoversCellMonths(pqxx::transaction_base& tx, const char* span_statement,
-                      int64_t practice_id, int basis, Day first, Day last) {
-  pqxx::result span = ExecPrepared(tx, span_statement, practice_id, basis);
-  if (span[0][0].is_null()) return true;
-  const absl::StatusOr<Day> lo = ParseDate(span[0][0].c_str());
-  const absl::StatusOr<Day> hi = ParseDate(span[0][1].c_str());
-  return lo.ok() && hi.ok() && first <= *lo && *hi <= last;
+// Whether the days [first, last] cover the months from `lo` to `hi` (a cell table's first
+// and last month, NULLs when it has no cells): then the all-month totals equal the period's
+// sum (no cells: the totals are empty too).
+bool CoversSpan(const pqxx::field& lo, const pqxx::field& hi, Day first, Day last) {
+  if (lo.is_null()) return true;
+  const absl::StatusOr<Day> lo_day = ParseDate(lo.c_str());
+  const absl::StatusOr<Day> hi_day = ParseDate(hi.c_str());
+  return lo_day.ok() && hi_day.ok() && first <= *lo_day && *hi_day <= last;
 }
+
+// The horizon check of ReadFactCells with the span of the first cell table it will ask
+// about (one statement: kSelectHorizonAndCountSpan and its siblings); later questions about
+// other tables read their spans then.
+class HorizonAndSpan {
+ public:
+  // `span_statement`: kSelectCountCellSpan, kSelectReasonCellSpan, kSelectTimeCellSpan, or
+  // null for the horizon alone.
+  static absl::StatusOr<HorizonAndSpan> Read(pqxx::transaction_base& tx, int64_t practice_id,
+                                             int basis, Day as_of, const char* span_statement) {
+    HorizonAndSpan read;
+    read.practice_id_ = practice_id;
+    read.basis_ = basis;
+    if (span_statement == nullptr) {
+      DS_ASSIGN_OR_RETURN(read.answers_, StoredFactsAnswer(tx, practice_id, as_of));
+      return read;
+    }
+    read.span_statement_ = span_statement;
+    const char* statement = span_statement == q::kSelectCountCellSpan ? q::kSelectHorizonAndCountSpan
+                            : span_statement == q::kSelectReasonCellSpan
+                                ? q::kSelectHorizonAndReasonSpan
+                                : q::kSelectHorizonAndTimeSpan;
+    read.row_ = ExecPrepared(tx, statement, practice_id, basis);
+    const pqxx::field horizon = read.row_[0][0];
+    if (!horizon.is_null()) {
+      DS_ASSIGN_OR_RETURN(Day day, ParseDate(horizon.c_str()));
+      read.answers_ = day <= as_of;
+    }
+    return read;
+  }
+
+  // Stored facts answer as of the date: nothing stored, or the horizon is not later.
+  bool answers() const { return answers_; }
+
+  // Whether [first, last] covers every month of the cells `span_statement` ($1 practice_id,
+  // $2 basis: min and max month) reports.
+  bool Covers(pqxx::transaction_base& tx, const char* span_statement, Day first,
+              Day last) const {
+    if (span_statement == span_statement_) return CoversSpan(row_[0][1], row_[0][2], first, last);
+    pqxx::result span = ExecPrepared(tx, span_statement, practice_id_, basis_);
+    return CoversSpan(span[0][0], span[0][1], first, last);
+  }
+
+ private:
+  int64_t practice_id_ = 0;
+  int basis_ = 0;
+  bool answers_ = true;
+  const char* span_statement_ = nullptr;
+  pqxx::result row_;
+};
 
 // A bigint array literal without NULLs ({1,-2,3}), read directly: a timeline's time totals
 // are thousands of elements.
@@ -470,10 +518,17 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
                                                        const FactsRequest& request,
                                                        int kinds) {
   DS_RETURN_IF_ERROR(CheckCellsCanServe(request.selection.filters, kinds));
-  DS_ASSIGN_OR_RETURN(bool answers, StoredFactsAnswer(tx, practice_id, request.as_of));
-  if (!answers) return std::optional<FactCells>();
-  const auto [first, last] = PeriodDays(request.selection.months);
   const int basis = BasisNumber(request.selection.basis);
+  // The first cell table whose span the read will ask about rides with the horizon check.
+  const char* first_span = ((kinds & kCountCells) && (kinds & kMergeMonths))
+                               ? q::kSelectCountCellSpan
+                           : (kinds & kReasonCells) ? q::kSelectReasonCellSpan
+                           : (kinds & kTimeCells)   ? q::kSelectTimeCellSpan
+                                                    : nullptr;
+  DS_ASSIGN_OR_RETURN(const HorizonAndSpan stored,
+                      HorizonAndSpan::Read(tx, practice_id, basis, request.as_of, first_span));
+  if (!stored.answers()) return std::optional<FactCells>();
+  const auto [first, last] = PeriodDays(request.selection.months);
   const std::string from = FormatDate(Day(absl::CivilMonth(first)));
   const std::string to = FormatDate(Day(absl::CivilMonth(last)));
   FactCells cells;
@@ -484,10 +539,11 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
     const MeasureFilters& filters = request.selection.filters;
     const bool whole_leaves = filters.payer_ids.empty() && filters.procedure_families.empty();
     pqxx::result rows;
-    if ((kinds & kMergeMonths) && CoversCellMonths(tx, q::kSelectCountCellSpan, practice_id,
-                                                    basis, first, last)) {
-      rows = ExecPrepared(tx, q::kSelectCountTotals, practice_id, basis, from,
-                          TextArray(filters.payer_ids), TextArray(filters.procedure_families));
+    if ((kinds & kMergeMonths) && stored.Covers(tx, q::kSelectCountCellSpan, first, last)) {
+      rows = whole_leaves ? ExecPrepared(tx, q::kSelectCountTotals, practice_id, basis, from)
+                          : ExecPrepared(tx, q::kSelectFilteredCountTotals, practice_id, basis,
+                                         from, TextArray(filters.payer_ids),
+                                         TextArray(filters.procedure_families));
     } else if ((kinds & kMergeStrata) && !(kinds & kMergeMonths) && whole_leaves) {
       rows = ExecPrepared(tx, q::kSelectCountLeafCells, practice_id, basis, from, to);
     } else {
@@ -518,7 +574,7 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
   if (kinds & kReasonCells) {
     // A period covering every month with reason cells reads their stored totals.
     pqxx::result rows =
-        CoversCellMonths(tx, q::kSelectReasonCellSpan, practice_id, basis, first, last)
+        stored.Covers(tx, q::kSelectReasonCellSpan, first, last)
             ? ExecPrepared(tx, q::kSelectReasonTotals, practice_id, basis, from)
             : tx.exec_params(q::kSelectReasonCells, practice_id, basis, from, to);
     for (const pqxx::row& row : rows) {
@@ -535,7 +591,7 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
   }
   if (kinds & kTimeCells) {
     // A period covering every month with time cells reads their stored totals.
-    if (CoversCellMonths(tx, q::kSelectTimeCellSpan, practice_id, basis, first, last)) {
+    if (stored.Covers(tx, q::kSelectTimeCellSpan, first, last)) {
       DS_RETURN_IF_ERROR(ReadTimeTotals(tx, practice_id, basis, absl::CivilMonth(first),
                                         cells.times));
     } else {

@@ -68,6 +68,17 @@ inline constexpr char kSelectPracticeServiceMonths[] =
 // $1 practice_id: the horizon, no row when nothing is stored yet.
 inline constexpr char kSelectHorizon[] =
     "SELECT horizon FROM fact_horizons WHERE practice_id = $1";
+// The horizon and, in the same statement, the month span of one cell table (as
+// kSelectCountCellSpan and its siblings below): $1 practice_id, $2 basis; the horizon (NULL:
+// nothing stored), then the first and last month with cells (NULLs: none). A read that needs
+// both made two round trips. Run after kCheckPractice, which scoped row-level security.
+#define DS_HORIZON_AND_SPAN(cells)                                                      \
+  "SELECT (SELECT horizon FROM fact_horizons WHERE practice_id = $1), min(month),"      \
+  " max(month) FROM " cells " WHERE practice_id = $1 AND basis = $2"
+inline constexpr char kSelectHorizonAndCountSpan[] = DS_HORIZON_AND_SPAN("fact_count_cells");
+inline constexpr char kSelectHorizonAndReasonSpan[] = DS_HORIZON_AND_SPAN("fact_reason_cells");
+inline constexpr char kSelectHorizonAndTimeSpan[] = DS_HORIZON_AND_SPAN("fact_time_cells");
+#undef DS_HORIZON_AND_SPAN
 // $1 practice_id, $2 date: raises the horizon (never lowers it).
 inline constexpr char kRaiseHorizon[] =
     "INSERT INTO fact_horizons AS h (practice_id, horizon) VALUES ($1, $2::date)"
@@ -414,13 +425,20 @@ inline constexpr char kSelectCountLeafCells[] =
 inline constexpr char kSelectCountCellSpan[] =
     "SELECT min(month), max(month) FROM fact_count_cells WHERE practice_id = $1 AND basis = $2";
 // kSelectCountCellsByStratum over every month (migration 0008): $1 practice_id, $2 basis,
-// $3 first month (echoed), $4 payer_id[], $5 procedure_family[] (empty: all).
-inline constexpr char kSelectCountTotals[] =
-    "SELECT $3::date, cohort, family, payer_id, procedure_family, sq_adjudicated,"
-    " sq_initially_denied, sq_finally_denied, counts_text"
-    " FROM fact_count_totals WHERE practice_id = $1 AND basis = $2"
+// $3 first month (echoed); the filtered form also $4 payer_id[], $5 procedure_family[]
+// (empty: all). Two statements because PostgreSQL never chose a generic plan for the one
+// with the filter arrays (the custom plans fold the empty filters away), so every call
+// planned it again (0.066 ms); without them the generic plan is the custom one.
+#define DS_SELECT_COUNT_TOTALS                                                     \
+  "SELECT $3::date, cohort, family, payer_id, procedure_family, sq_adjudicated,"   \
+  " sq_initially_denied, sq_finally_denied, counts_text"                          \
+  " FROM fact_count_totals WHERE practice_id = $1 AND basis = $2"
+inline constexpr char kSelectCountTotals[] = DS_SELECT_COUNT_TOTALS;
+inline constexpr char kSelectFilteredCountTotals[] =
+    DS_SELECT_COUNT_TOTALS
     " AND (cardinality($4::text[]) = 0 OR payer_id = ANY($4::text[]))"
     " AND (cardinality($5::text[]) = 0 OR procedure_family = ANY($5::text[]))";
+#undef DS_SELECT_COUNT_TOTALS
 // The same for reason cells: their span, and kSelectReasonCells over every month ($1
 // practice_id, $2 basis, $3 first month, echoed) from fact_reason_totals (migration 0008).
 inline constexpr char kSelectReasonCellSpan[] =

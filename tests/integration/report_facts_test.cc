@@ -489,6 +489,16 @@ TEST_F(ReportFactsTest, AsOfBeforeTheHorizonIsLeftToTheRawPath) {
   EXPECT_FALSE(store().LoadFacts(practice, before)->has_value());
   const FactsRequest on{Day(2026, 6, 21), {}};
   EXPECT_TRUE(store().LoadFactCells(practice, on, kCountCells)->has_value());
+  // The same for the reads that get the horizon with a cell table's span in one statement.
+  for (int kinds : {kCountCells | kMergeMonths, int{kReasonCells}, int{kTimeCells},
+                    kAllCells | kMergeMonths}) {
+    auto early = store().LoadFactCells(practice, before, kinds);
+    ASSERT_TRUE(early.ok()) << early.status();
+    EXPECT_FALSE(early->has_value()) << "kinds " << kinds;
+    auto late = store().LoadFactCells(practice, on, kinds);
+    ASSERT_TRUE(late.ok()) << late.status();
+    EXPECT_TRUE(late->has_value()) << "kinds " << kinds;
+  }
   // A practice with nothing stored answers (with nothing).
   const Practice empty = NewPractice();
   auto none = store().LoadFactCells(empty, on, kAllCells);
