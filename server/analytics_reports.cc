@@ -370,6 +370,12 @@ absl::Status AnswerListDenialReasons(const ServiceContext& context,
 absl::Status AnswerGetPaymentTimeline(const ServiceContext& context,
                                       const v1::GetPaymentTimelineRequest& request,
                                       v1::GetPaymentTimelineResponse* response, int64_t* rows) {
+  const v1::CurveDetail detail = request.curve_detail();
+  if (detail != v1::CURVE_DETAIL_UNSPECIFIED && detail != v1::CURVE_DETAIL_EVENT_DAYS &&
+      detail != v1::CURVE_DETAIL_EVERY_DAY) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("curve_detail: unknown value ", static_cast<int>(detail)));
+  }
   DS_ASSIGN_OR_RETURN(ReportData::Fetched fetched,
                       ReportData(context).Fetch(request, request.practice(),
                                                 request.confidence_level(),
@@ -378,7 +384,7 @@ absl::Status AnswerGetPaymentTimeline(const ServiceContext& context,
   TimelineToProto(PaymentTimeline(fetched.cells.times, fetched.cells.receipts,
                                   fetched.scope.as_of, *context.taxonomy,
                                   fetched.scope.confidence),
-                  response);
+                  detail == v1::CURVE_DETAIL_EVERY_DAY, response);
   return absl::OkStatus();
 }
 

@@ -242,15 +242,23 @@ void ReasonsToProto(const std::vector<ReasonBreakdown>& reasons, const CodeLists
   }
 }
 
-void TimelineToProto(const TimelineReport& report, v1::GetPaymentTimelineResponse* out) {
+void TimelineToProto(const TimelineReport& report, bool every_day,
+                     v1::GetPaymentTimelineResponse* out) {
   for (const CohortTimeline& t : report.cohorts) {
     v1::CohortTimeline* row = out->add_cohorts();
     GroupToRow(t.group, row);
     row->set_claims(t.curve.n);
     row->set_paid(t.curve.events);
-    for (size_t i = 0; i < t.curve.steps.size(); ++i) {
+    const size_t steps = t.curve.steps.size();
+    v1::CurvePoint* point = nullptr;
+    for (size_t i = 0; i < steps; ++i) {
       const SurvivalStep& step = t.curve.steps[i];
-      v1::CurvePoint* point = row->add_curve();
+      if (!every_day && step.events == 0 && i != 0 && i + 1 != steps) {
+        // Only censorings: S and its band stay those of the point before, which takes them.
+        point->set_censored(point->censored() + step.censored);
+        continue;
+      }
+      point = row->add_curve();
       point->set_day(step.day);
       point->set_at_risk(step.at_risk);
       point->set_events(step.events);

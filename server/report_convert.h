@@ -26,7 +26,10 @@ void TrendToProto(const std::vector<TrendSeries>& series,
                   denialscope::v1::GetTrendResponse* out);
 void ReasonsToProto(const std::vector<ReasonBreakdown>& reasons, const CodeLists& code_lists,
                     denialscope::v1::ListDenialReasonsResponse* out);
-void TimelineToProto(const TimelineReport& report,
+// `every_day`: a curve point per step of each curve (CURVE_DETAIL_EVERY_DAY); otherwise only
+// at the first step, the steps with payments and the last step (CURVE_DETAIL_EVENT_DAYS),
+// each point's censored count covering the steps folded into it.
+void TimelineToProto(const TimelineReport& report, bool every_day,
                      denialscope::v1::GetPaymentTimelineResponse* out);
 void DeniedClaimToProto(const ClaimFacts& facts, const std::string& practice_npi,
                         denialscope::v1::DeniedClaim* out);

@@ -314,5 +314,52 @@ TEST_F(AnalyticsReportsTest, TrendReasonsAndTimelineFromTheSameData) {
   EXPECT_EQ(m542_times.open_claims(), 0);
 }
 
+// The curve's points, worked by hand for M54.2 as of 2026-06-30: B paid 22 days after
+// service (at risk 3, S = 2/3); C (served 03-04) and A (03-02) never paid, censored at 118
+// and 120 days. Every day: three points. Event days (the default): the first point, the
+// payments and the last point; C's censoring folds into the point of day 22, so each
+// point's at_risk - events - censored is the next point's at_risk.
+TEST_F(AnalyticsReportsTest, TimelineCurvePointsByDetail) {
+  struct Point {
+    int day, at_risk, events, censored;
+  };
+  const auto points = [&](v1::CurveDetail detail) {
+    v1::GetPaymentTimelineRequest request = Scope<v1::GetPaymentTimelineRequest>();
+    request.set_practice(kPractice);
+    request.set_curve_detail(detail);
+    v1::GetPaymentTimelineResponse response;
+    grpc::ClientContext context;
+    const grpc::Status status = stub_->GetPaymentTimeline(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<Point> out;
+    if (!status.ok()) return out;
+    for (const v1::CurvePoint& p : response.cohorts(0).curve()) {
+      EXPECT_NEAR(p.survival(), 2.0 / 3.0, 1e-12) << p.day();
+      out.push_back({p.day(), p.at_risk(), p.events(), p.censored()});
+    }
+    return out;
+  };
+  const auto as_text = [](const std::vector<Point>& ps) {
+    std::string text;
+    for (const Point& p : ps) {
+      text += std::to_string(p.day) + ":" + std::to_string(p.at_risk) + "/" +
+              std::to_string(p.events) + "/" + std::to_string(p.censored) + " ";
+    }
+    return text;
+  };
+  EXPECT_EQ(as_text(points(v1::CURVE_DETAIL_EVERY_DAY)), "22:3/1/0 118:2/0/1 120:1/0/1 ");
+  EXPECT_EQ(as_text(points(v1::CURVE_DETAIL_EVENT_DAYS)), "22:3/1/1 120:1/0/1 ");
+  EXPECT_EQ(as_text(points(v1::CURVE_DETAIL_UNSPECIFIED)), "22:3/1/1 120:1/0/1 ");
+
+  v1::GetPaymentTimelineRequest unknown = Scope<v1::GetPaymentTimelineRequest>();
+  unknown.set_practice(kPractice);
+  unknown.set_curve_detail(static_cast<v1::CurveDetail>(7));
+  v1::GetPaymentTimelineResponse response;
+  grpc::ClientContext context;
+  const grpc::Status status = stub_->GetPaymentTimeline(&context, unknown, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("curve_detail"));
+}
+
 }  // namespace
 }  // namespace denialscope
