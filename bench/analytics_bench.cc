@@ -73,6 +73,9 @@ ABSL_FLAG(int, baseline_calls, 1, "GROUP BY runs per client per report (0: none)
 ABSL_FLAG(std::string, only, "",
           "Comma-separated RPC names (e.g. CompareCohorts): measure only these (empty: all), "
           "for profiling one RPC at a time.");
+ABSL_FLAG(int, last_months, 0,
+          "Ask for the last N service months of the measured practice instead of all of them "
+          "(0: all, the dashboard's default view).");
 ABSL_FLAG(int, answer_cache_mb, 0,
           "The server's answer cache in MiB (server/answer_cache.h). 0, the default, measures "
           "the cold cost of every call; above 0 every call after the first is a cache hit "
@@ -311,11 +314,21 @@ Percentiles Measure(int clients, int warmup, int calls, const std::function<bool
   return Summarize(std::move(all));
 }
 
+// The service months every measured request covers: all of the practice's, or its last
+// --last_months (a period the all-months rollups cannot serve).
+std::pair<absl::CivilMonth, absl::CivilMonth> MeasuredMonths(const DemoOptions& options) {
+  const absl::CivilMonth last = options.first_month + (options.months - 1);
+  const int wanted = absl::GetFlag(FLAGS_last_months);
+  if (wanted <= 0 || wanted >= options.months) return {options.first_month, last};
+  return {last - (wanted - 1), last};
+}
+
 template <typename Request>
 Request Scope(const std::string& npi, const DemoOptions& options) {
   Request request;
-  request.set_from_month(FormatIsoMonth(options.first_month));
-  request.set_to_month(FormatIsoMonth(options.first_month + (options.months - 1)));
+  const auto [first, last] = MeasuredMonths(options);
+  request.set_from_month(FormatIsoMonth(first));
+  request.set_to_month(FormatIsoMonth(last));
   request.set_as_of_date(FormatIsoDate(options.as_of));
   (void)npi;
   return request;
@@ -684,8 +697,9 @@ int Run() {
     const Percentiles baseline = Measure(clients, 0, absl::GetFlag(FLAGS_baseline_calls), [&] {
       thread_local int index = next++;
       pqxx::nontransaction tx(*connections[static_cast<size_t>(index % clients)]);
-      tx.exec_params(report.baseline, measured.practice_id, FormatIsoDate(Day(big.first_month)),
-                     FormatIsoDate(Day(big.first_month + big.months) - 1));
+      const auto [first, last] = MeasuredMonths(big);
+      tx.exec_params(report.baseline, measured.practice_id, FormatIsoDate(Day(first)),
+                     FormatIsoDate(Day(last + 1) - 1));
       return true;
     }, &failures);
     std::printf("| %s | %s | %.2f | %.2f | %.2f | %.0f | %.0f | %.0fx |%s\n",
