@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 namespace denialscope {
 namespace {
@@ -142,19 +144,43 @@ struct RatedCounts {
   MeasureRates rates;
 };
 
-// `by_stratum`'s counts rated, in the order of `strata` (absent strata not present).
-template <typename Strata, typename ByStratum>
-std::vector<RatedCounts> RateStrata(const Strata& strata, const ByStratum& by_stratum) {
-  std::vector<RatedCounts> out;
-  out.reserve(strata.size());
-  for (const auto& [key, unused] : strata) {
-    RatedCounts rated;
-    if (auto it = by_stratum.find(key); it != by_stratum.end()) {
-      rated.present = true;
-      rated.counts = it->second;
-      rated.rates = RatesFromCounts(it->second);
-    }
-    out.push_back(std::move(rated));
+// The strata of a comparison (payer × procedure family) as indices: the cells' keys sorted
+// as a std::map sorts them (the Mantel–Haenszel sums run in that order), looked up once per
+// cell instead of once per cell and cohort group.
+struct StrataIndex {
+  int count = 0;
+  std::vector<int> of_cell;  // stratum of cells[i]
+};
+
+StrataIndex IndexStrata(const std::vector<CountCell>& cells) {
+  using Stratum = std::pair<std::string_view, std::string_view>;  // payer, procedure family
+  std::map<Stratum, int> index;
+  for (const CountCell& cell : cells) index.emplace(Stratum(cell.payer_id, cell.procedure_family), 0);
+  StrataIndex strata;
+  for (auto& [key, position] : index) position = strata.count++;
+  strata.of_cell.reserve(cells.size());
+  for (const CountCell& cell : cells) {
+    strata.of_cell.push_back(index.at(Stratum(cell.payer_id, cell.procedure_family)));
+  }
+  return strata;
+}
+
+// The counts of `group`'s cells per stratum, rated, with their sums and squares.
+std::vector<RatedCounts> RateStrata(const std::vector<CountCell>& cells,
+                                    const StrataIndex& strata, const ReportGroup& group,
+                                    MeasureCounts& total, ChargeSquares& squares) {
+  std::vector<RatedCounts> out(static_cast<size_t>(strata.count));
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const CountCell& cell = cells[i];
+    if (!LeafInGroup(cell.leaf, group)) continue;
+    RatedCounts& rated = out[static_cast<size_t>(strata.of_cell[i])];
+    rated.present = true;
+    rated.counts += cell.counts;
+    total += cell.counts;
+    AddSquares(squares, cell.squares);
+  }
+  for (RatedCounts& rated : out) {
+    if (rated.present) rated.rates = RatesFromCounts(rated.counts);
   }
   return out;
 }
@@ -193,20 +219,13 @@ bool LeafInGroup(const CohortLeaf& leaf, const ReportGroup& group) {
 ComparisonReport CompareCohortCells(const std::vector<CountCell>& cells,
                                     const CohortTaxonomy& taxonomy, double confidence) {
   const std::vector<ReportGroup> groups = ReportGroups(taxonomy);
-  using Stratum = std::pair<std::string, std::string>;  // payer, procedure family
-  std::map<Stratum, MeasureCounts> nonspecific_strata;
   ComparisonReport report;
   report.nonspecific = groups.front();
   ChargeSquares nonspecific_squares;
-  std::map<Stratum, bool> all_strata;
-  for (const CountCell* cell : CellsOf(cells, report.nonspecific)) {
-    nonspecific_strata[{cell->payer_id, cell->procedure_family}] += cell->counts;
-    report.nonspecific_counts += cell->counts;
-    AddSquares(nonspecific_squares, cell->squares);
-  }
-  for (const CountCell& cell : cells) all_strata[{cell.payer_id, cell.procedure_family}] = true;
-  report.strata = static_cast<int>(all_strata.size());
-  const std::vector<RatedCounts> nonspecific_rated = RateStrata(all_strata, nonspecific_strata);
+  const StrataIndex strata = IndexStrata(cells);
+  report.strata = strata.count;
+  const std::vector<RatedCounts> nonspecific_rated = RateStrata(
+      cells, strata, report.nonspecific, report.nonspecific_counts, nonspecific_squares);
 
   for (const ReportGroup& reference : groups) {
     if (reference.group != SummaryGroup::kSpecific && reference.group != SummaryGroup::kFamily) {
@@ -214,14 +233,9 @@ ComparisonReport CompareCohortCells(const std::vector<CountCell>& cells,
     }
     CohortComparison comparison;
     comparison.reference = reference;
-    std::map<Stratum, MeasureCounts> reference_strata;
     ChargeSquares squares;
-    for (const CountCell* cell : CellsOf(cells, reference)) {
-      reference_strata[{cell->payer_id, cell->procedure_family}] += cell->counts;
-      comparison.reference_counts += cell->counts;
-      AddSquares(squares, cell->squares);
-    }
-    const std::vector<RatedCounts> reference_rated = RateStrata(all_strata, reference_strata);
+    const std::vector<RatedCounts> reference_rated =
+        RateStrata(cells, strata, reference, comparison.reference_counts, squares);
     for (const MeasureInfo& info : AllMeasures()) {
       if (!info.proportion) continue;
       MeasureComparison m;
@@ -233,9 +247,9 @@ ComparisonReport CompareCohortCells(const std::vector<CountCell>& cells,
       m.x2 = Whole(r2.numerator);
       m.n2 = Whole(r2.denominator);
       m.raw = CompareRates(m.x1, m.n1, m.x2, m.n2, confidence);
-      std::vector<RiskStratum> strata(all_strata.size());
-      for (size_t i = 0; i < strata.size(); ++i) {
-        RiskStratum& s = strata[i];
+      std::vector<RiskStratum> risk_strata(static_cast<size_t>(strata.count));
+      for (size_t i = 0; i < risk_strata.size(); ++i) {
+        RiskStratum& s = risk_strata[i];
         if (const RatedCounts& n = nonspecific_rated[i]; n.present) {
           const Ratio a = RatioOf(info.id, n.counts, n.rates);
           s.x1 = Whole(a.numerator);
@@ -247,7 +261,7 @@ ComparisonReport CompareCohortCells(const std::vector<CountCell>& cells,
           s.n2 = Whole(b.denominator);
         }
       }
-      m.adjusted = MantelHaenszelRiskRatio(strata, confidence);
+      m.adjusted = MantelHaenszelRiskRatio(risk_strata, confidence);
       comparison.measures.push_back(std::move(m));
     }
     comparison.excess_initial =
