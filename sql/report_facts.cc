@@ -237,14 +237,17 @@ void UpsertCells(pqxx::work& tx, int64_t practice_id,
       }
     }
     if (claims.size() > 0) {
-      tx.exec_params(q::kUpsertTimeCells, practice_id, keys.basis.Literal(),
-                     keys.month.Literal(), keys.cohort.Literal(), keys.family.Literal(),
-                     paid.Literal(), days.Literal(), claims.Literal(), open.Literal(),
-                     open_charges.Literal());
-      // The curves are recomputed from the totals, so they are locked before the totals
-      // change (kLockTimeCurves says why).
-      const std::string basis = keys.basis.Literal(), cohort = keys.cohort.Literal(),
-                        family = keys.family.Literal(), paid_flags = paid.Literal();
+      // Each curve is recomputed from the cells or totals it rolls up, so it is locked
+      // before they change (kLockTimeCurves says why).
+      const std::string basis = keys.basis.Literal(), month = keys.month.Literal(),
+                        cohort = keys.cohort.Literal(), family = keys.family.Literal(),
+                        paid_flags = paid.Literal();
+      tx.exec_params(q::kLockTimeMonthCurves, practice_id, basis, month, cohort, family,
+                     paid_flags);
+      tx.exec_params(q::kUpsertTimeCells, practice_id, basis, month, cohort, family, paid_flags,
+                     days.Literal(), claims.Literal(), open.Literal(), open_charges.Literal());
+      tx.exec_params(q::kRefreshTimeMonthCurves, practice_id, basis, month, cohort, family,
+                     paid_flags);
       tx.exec_params(q::kLockTimeCurves, practice_id, basis, cohort, family, paid_flags);
       tx.exec_params(q::kUpsertTimeTotals, practice_id, basis, cohort, family, paid_flags,
                      days.Literal(), claims.Literal(), open.Literal(), open_charges.Literal());
@@ -375,29 +378,33 @@ absl::StatusOr<std::vector<int64_t>> ParseBigintArray(const pqxx::field& field) 
   }
 }
 
-// The time totals (kSelectTimeTotalsByLeaf) as time cells dated `month`, appended to `out`.
-absl::Status ReadTimeTotals(pqxx::transaction_base& tx, int64_t practice_id, int basis,
-                            absl::CivilMonth month, std::vector<TimeCell>& out) {
-  pqxx::result rows = ExecPrepared(tx, q::kSelectTimeTotalsByLeaf, practice_id, basis);
+// Time cells from curve rows (kSelectTimeTotalsByLeaf, or kSelectTimeMonthCurves from
+// column `first` = 1 on), dated `month` and appended to `out`. Rows of several months can
+// hold the same (leaf, paid, day): `out` then has it more than once (see MergeTimeCells).
+absl::Status ReadTimeCurves(const pqxx::result& rows, int first, absl::CivilMonth month,
+                            std::vector<TimeCell>& out) {
+  const int days_column = first + 3;
   size_t total = 0;
   for (const pqxx::row& row : rows) {
-    total += static_cast<size_t>(std::count(row[3].c_str(), row[3].c_str() + row[3].size(), ',')) + 1;
+    const pqxx::field days = row[days_column];
+    total += static_cast<size_t>(std::count(days.c_str(), days.c_str() + days.size(), ',')) + 1;
   }
   out.reserve(out.size() + total);
   for (const pqxx::row& row : rows) {
-    std::optional<Cohort> cohort = ParseCohortId(row[0].c_str());
+    std::optional<Cohort> cohort = ParseCohortId(row[first].c_str());
     if (!cohort.has_value()) {
-      return absl::InternalError(absl::StrCat("unexpected cohort '", row[0].c_str(), "'"));
+      return absl::InternalError(absl::StrCat("unexpected cohort '", row[first].c_str(), "'"));
     }
-    const CohortLeaf leaf{*cohort, row[1].c_str()};
-    const bool paid = ParseBool(row[2]);
-    DS_ASSIGN_OR_RETURN(const std::vector<int64_t> days, ParseBigintArray(row[3]));
-    DS_ASSIGN_OR_RETURN(const std::vector<int64_t> claims, ParseBigintArray(row[4]));
-    DS_ASSIGN_OR_RETURN(const std::vector<int64_t> open, ParseBigintArray(row[5]));
-    DS_ASSIGN_OR_RETURN(const std::vector<int64_t> open_charges, ParseBigintArray(row[6]));
+    const CohortLeaf leaf{*cohort, row[first + 1].c_str()};
+    const bool paid = ParseBool(row[first + 2]);
+    DS_ASSIGN_OR_RETURN(const std::vector<int64_t> days, ParseBigintArray(row[days_column]));
+    DS_ASSIGN_OR_RETURN(const std::vector<int64_t> claims, ParseBigintArray(row[first + 4]));
+    DS_ASSIGN_OR_RETURN(const std::vector<int64_t> open, ParseBigintArray(row[first + 5]));
+    DS_ASSIGN_OR_RETURN(const std::vector<int64_t> open_charges,
+                        ParseBigintArray(row[first + 6]));
     if (claims.size() != days.size() || open.size() != days.size() ||
         open_charges.size() != days.size()) {
-      return absl::InternalError("time totals: arrays of different lengths");
+      return absl::InternalError("time curves: arrays of different lengths");
     }
     for (size_t i = 0; i < days.size(); ++i) {
       out.push_back(TimeCell{month, leaf, paid, static_cast<int>(days[i]), claims[i], open[i],
@@ -405,6 +412,36 @@ absl::Status ReadTimeTotals(pqxx::transaction_base& tx, int64_t practice_id, int
     }
   }
   return absl::OkStatus();
+}
+
+// One cell per (leaf, paid, day), as the period's sum of cells is: paid cells of different
+// months share days to payment. `cells` holds each (leaf, paid) together (several months'
+// curves in a row), so only the days within such a run are sorted.
+void MergeTimeCells(std::vector<TimeCell>& cells) {
+  size_t kept = 0;
+  size_t run = 0;
+  while (run < cells.size()) {
+    size_t end = run + 1;
+    while (end < cells.size() && cells[end].paid == cells[run].paid &&
+           cells[end].leaf == cells[run].leaf) {
+      ++end;
+    }
+    std::sort(cells.begin() + static_cast<std::ptrdiff_t>(run),
+              cells.begin() + static_cast<std::ptrdiff_t>(end),
+              [](const TimeCell& a, const TimeCell& b) { return a.day < b.day; });
+    for (size_t i = run; i < end; ++i) {
+      if (i > run && cells[kept - 1].day == cells[i].day) {
+        cells[kept - 1].claims += cells[i].claims;
+        cells[kept - 1].open += cells[i].open;
+        cells[kept - 1].open_charge_cents += cells[i].open_charge_cents;
+      } else {
+        if (kept != i) cells[kept] = std::move(cells[i]);
+        ++kept;
+      }
+    }
+    run = end;
+  }
+  cells.resize(kept);
 }
 
 absl::StatusOr<std::pair<absl::CivilMonth, CohortLeaf>> ParseCellKey(const pqxx::row& row) {
@@ -477,6 +514,7 @@ absl::Status RebuildReportFacts(pqxx::work& tx, int64_t practice_id,
   for (const char* statement : {q::kDeleteReportFacts, q::kDeleteCountCells,
                                 q::kDeleteReasonCells, q::kDeleteTimeCells,
                                 q::kDeleteTimeTotals, q::kDeleteTimeCurves,
+                                q::kDeleteTimeMonthCurves,
                                 q::kDeleteReceiptCells}) {
     tx.exec_params(statement, practice_id);
   }
@@ -591,22 +629,16 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
   }
   if (kinds & kTimeCells) {
     // A period covering every month with time cells reads their stored totals.
+    // Any other period reads its months' curve rows.
     if (stored.Covers(tx, q::kSelectTimeCellSpan, first, last)) {
-      DS_RETURN_IF_ERROR(ReadTimeTotals(tx, practice_id, basis, absl::CivilMonth(first),
-                                        cells.times));
+      DS_RETURN_IF_ERROR(ReadTimeCurves(
+          ExecPrepared(tx, q::kSelectTimeTotalsByLeaf, practice_id, basis), 0,
+          absl::CivilMonth(first), cells.times));
     } else {
-      pqxx::result rows = tx.exec_params(q::kSelectTimeCells, practice_id, basis, from, to);
-      cells.times.reserve(rows.size());
-      for (const pqxx::row& row : rows) {
-        TimeCell cell;
-        DS_ASSIGN_OR_RETURN(std::tie(cell.month, cell.leaf), ParseCellKey(row));
-        cell.paid = ParseBool(row[3]);
-        DS_RETURN_IF_ERROR(IntInto(row[4], cell.day));
-        DS_RETURN_IF_ERROR(IntInto(row[5], cell.claims));
-        DS_RETURN_IF_ERROR(IntInto(row[6], cell.open));
-        DS_RETURN_IF_ERROR(IntInto(row[7], cell.open_charge_cents));
-        cells.times.push_back(std::move(cell));
-      }
+      DS_RETURN_IF_ERROR(ReadTimeCurves(
+          ExecPrepared(tx, q::kSelectTimeMonthCurves, practice_id, basis, from, to), 1,
+          absl::CivilMonth(first), cells.times));
+      MergeTimeCells(cells.times);
     }
   }
   if (kinds & kReceiptCells) {

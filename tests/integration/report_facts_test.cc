@@ -3,6 +3,7 @@
 // stored cells, facts and worklist equal what the analytics compute from the raw claims and
 // events right now; and stored data declines as-of dates before the practice's horizon.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -333,24 +334,32 @@ TEST_F(ReportFactsTest, ConcurrentBatchesOfOnePracticeKeepTheAggregatesEqualToRa
 TEST_F(ReportFactsTest, LockingATimeCurveMakesAConcurrentBatchWait) {
   const Practice practice = Seeded();
   const std::string id = std::to_string(practice.practice_id);
-  pqxx::connection first(db().url()), second(db().url());
-  {  // The row exists and is committed (a new row's insert would make anyone wait anyway).
-    pqxx::work create(first);
-    create.exec_params(queries::kLockTimeCurves, id, "{1}", "{nonspecific}", "{M54.2}", "{t}");
-    create.commit();
+  // The all-months curves (0009) and the month curves (0013), each with one key.
+  const auto lock_curve = [&](pqxx::work& tx) {
+    tx.exec_params(queries::kLockTimeCurves, id, "{1}", "{nonspecific}", "{M54.2}", "{t}");
+  };
+  const auto lock_month_curve = [&](pqxx::work& tx) {
+    tx.exec_params(queries::kLockTimeMonthCurves, id, "{1}", "{2026-02-01}", "{nonspecific}",
+                   "{M54.2}", "{t}");
+  };
+  for (const auto& lock : {std::function<void(pqxx::work&)>(lock_curve),
+                           std::function<void(pqxx::work&)>(lock_month_curve)}) {
+    pqxx::connection first(db().url()), second(db().url());
+    {  // The row exists and is committed (a new row's insert would make anyone wait anyway).
+      pqxx::work create(first);
+      lock(create);
+      create.commit();
+    }
+    pqxx::work holder(first);
+    lock(holder);
+    pqxx::work waiter(second);
+    waiter.exec("SET LOCAL lock_timeout = '200ms'");
+    EXPECT_THROW(lock(waiter), pqxx::sql_error);
+    waiter.abort();
+    holder.commit();
+    pqxx::work after(second);
+    EXPECT_NO_THROW(lock(after));
   }
-  pqxx::work holder(first);
-  holder.exec_params(queries::kLockTimeCurves, id, "{1}", "{nonspecific}", "{M54.2}", "{t}");
-  pqxx::work waiter(second);
-  waiter.exec("SET LOCAL lock_timeout = '200ms'");
-  EXPECT_THROW(waiter.exec_params(queries::kLockTimeCurves, id, "{1}", "{nonspecific}",
-                                  "{M54.2}", "{t}"),
-               pqxx::sql_error);
-  waiter.abort();
-  holder.commit();
-  pqxx::work after(second);
-  EXPECT_NO_THROW(after.exec_params(queries::kLockTimeCurves, id, "{1}", "{nonspecific}",
-                                    "{M54.2}", "{t}"));
 }
 
 TEST_F(ReportFactsTest, RemittanceBeforeItsClaimCountsWhenTheClaimArrives) {
