@@ -642,11 +642,14 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
     }
   }
   if (kinds & kReceiptCells) {
+    const std::string due = FormatDate(request.as_of - kPromptPayMinimumAge);
     pqxx::result rows =
-        (kinds & kDueReceipts)
-            ? ExecPrepared(tx, q::kSelectDueReceiptCells, practice_id, basis, from, to,
-                             FormatDate(request.as_of - kPromptPayMinimumAge))
-            : tx.exec_params(q::kSelectReceiptCells, practice_id, basis, from, to);
+        !(kinds & kDueReceipts)
+            ? tx.exec_params(q::kSelectReceiptCells, practice_id, basis, from, to)
+        // The period covers every month with receipt cells: the receipt-day totals.
+        : stored.Covers(tx, q::kSelectTimeCellSpan, first, last)
+            ? ExecPrepared(tx, q::kSelectDueReceiptTotals, practice_id, basis, from, due)
+            : ExecPrepared(tx, q::kSelectDueReceiptCells, practice_id, basis, from, to, due);
     cells.receipts.reserve(rows.size());
     for (const pqxx::row& row : rows) {
       ReceiptCell cell;

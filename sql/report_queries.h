@@ -79,8 +79,8 @@ inline constexpr char kSelectHorizon[] =
   " max(month) FROM " cells " WHERE practice_id = $1 AND basis = $2"
 inline constexpr char kSelectHorizonAndCountSpan[] = DS_HORIZON_AND_SPAN("fact_count_cells");
 inline constexpr char kSelectHorizonAndReasonSpan[] = DS_HORIZON_AND_SPAN("fact_reason_cells");
-inline constexpr char kSelectHorizonAndTimeSpan[] = DS_HORIZON_AND_SPAN("fact_time_cells");
 #undef DS_HORIZON_AND_SPAN
+// kSelectHorizonAndTimeSpan: the same for kSelectTimeCellSpan, defined below with it.
 // $1 practice_id, $2 date: raises the horizon (never lowers it).
 inline constexpr char kRaiseHorizon[] =
     "INSERT INTO fact_horizons AS h (practice_id, horizon) VALUES ($1, $2::date)"
@@ -346,6 +346,24 @@ inline constexpr char kUpsertReceiptMonthCells[] =
     "  adjudicated_within_30 = c.adjudicated_within_30 + EXCLUDED.adjudicated_within_30,"
     "  adjudicated_within_45 = c.adjudicated_within_45 + EXCLUDED.adjudicated_within_45,"
     "  adjudicated_within_60 = c.adjudicated_within_60 + EXCLUDED.adjudicated_within_60";
+// Receipt deltas summed over months by receipt date into fact_receipt_day_totals (migration
+// 0014): $1 practice_id, $2 basis[], $3 received_date[], $4 cohort[], $5 family[], then
+// received, owed and paid / adjudicated within 30, 45, 60 days ($6-$13), in key order.
+inline constexpr char kUpsertReceiptDayTotals[] =
+    "INSERT INTO fact_receipt_day_totals AS c (practice_id, basis, received_date, cohort,"
+    "  family, received, owed, paid_within_30, paid_within_45, paid_within_60,"
+    "  adjudicated_within_30, adjudicated_within_45, adjudicated_within_60)"
+    " SELECT $1, u.* FROM unnest($2::smallint[], $3::date[], $4::text[], $5::text[],"
+    "  $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],"
+    "  $12::bigint[], $13::bigint[]) AS u"
+    " ON CONFLICT (practice_id, basis, received_date, cohort, family)"
+    " DO UPDATE SET received = c.received + EXCLUDED.received, owed = c.owed + EXCLUDED.owed,"
+    "  paid_within_30 = c.paid_within_30 + EXCLUDED.paid_within_30,"
+    "  paid_within_45 = c.paid_within_45 + EXCLUDED.paid_within_45,"
+    "  paid_within_60 = c.paid_within_60 + EXCLUDED.paid_within_60,"
+    "  adjudicated_within_30 = c.adjudicated_within_30 + EXCLUDED.adjudicated_within_30,"
+    "  adjudicated_within_45 = c.adjudicated_within_45 + EXCLUDED.adjudicated_within_45,"
+    "  adjudicated_within_60 = c.adjudicated_within_60 + EXCLUDED.adjudicated_within_60";
 // Reason deltas summed over months into fact_reason_totals (migration 0008): $1 practice_id,
 // then as kUpsertReasonCells without the month: $2 basis[], $3 cohort[], $4 family[],
 // $5 stage[], $6 category[], $7 carc[], $8 rarc[], $9 claims[], $10 charge_cents[].
@@ -365,6 +383,8 @@ inline constexpr char kDeleteCountTotals[] =
     "DELETE FROM fact_count_totals WHERE practice_id = $1";
 inline constexpr char kDeleteReceiptMonthCells[] =
     "DELETE FROM fact_receipt_month_cells WHERE practice_id = $1";
+inline constexpr char kDeleteReceiptDayTotals[] =
+    "DELETE FROM fact_receipt_day_totals WHERE practice_id = $1";
 inline constexpr char kDeleteReasonTotals[] =
     "DELETE FROM fact_reason_totals WHERE practice_id = $1";
 
@@ -405,10 +425,19 @@ inline constexpr char kSelectReceiptCells[] =
     " sum(adjudicated_within[2])::bigint, sum(adjudicated_within[3])::bigint"
     " FROM fact_receipt_cells" DS_CELLS_IN_PERIOD
     " GROUP BY cohort, family, received_date HAVING sum(received) <> 0";
-// $1 practice_id, $2 basis: the first and last month with time cells (NULLs when none). A
-// period covering them may read the all-months curves instead of each month's.
-inline constexpr char kSelectTimeCellSpan[] =
-    "SELECT min(month), max(month) FROM fact_time_cells WHERE practice_id = $1 AND basis = $2";
+// $1 practice_id, $2 basis: the first and last month with time or receipt cells (NULLs when
+// none). A period covering them may read the all-months curves instead of each month's, and
+// the receipt-day totals instead of the cells (a timeline reads both).
+#define DS_TIME_SPAN                                                                       \
+  " least(t.lo, r.lo), greatest(t.hi, r.hi)"                                              \
+  " FROM (SELECT min(month) AS lo, max(month) AS hi FROM fact_time_cells"                 \
+  "  WHERE practice_id = $1 AND basis = $2) t,"                                           \
+  " (SELECT min(month) AS lo, max(month) AS hi FROM fact_receipt_cells"                   \
+  "  WHERE practice_id = $1 AND basis = $2) r"
+inline constexpr char kSelectTimeCellSpan[] = "SELECT" DS_TIME_SPAN;
+inline constexpr char kSelectHorizonAndTimeSpan[] =
+    "SELECT (SELECT horizon FROM fact_horizons WHERE practice_id = $1)," DS_TIME_SPAN;
+#undef DS_TIME_SPAN
 // The period's time cells from fact_time_month_curves (migration 0013): $1 practice_id,
 // $2 basis, $3 first month, $4 last month; one row per month, leaf and paid flag, then the
 // columns of kSelectTimeTotalsByLeaf, a leaf's and paid flag's months together. The reader
@@ -447,6 +476,26 @@ inline constexpr char kSelectDueReceiptCells[] =
     "  FROM fact_receipt_cells WHERE practice_id = $1 AND basis = $2"
     "   AND received_date BETWEEN date_trunc('month', $5::date)::date AND $5::date"
     "   AND month + 0 BETWEEN $3 AND $4) due"
+    " GROUP BY cohort, family HAVING sum(received) <> 0";
+// kSelectDueReceiptCells for a period covering every month with time and receipt cells
+// (kSelectTimeCellSpan): $1 practice_id, $2 basis, $3 first month (echoed), $4 the last
+// receipt date that counts. The days of $4's month come from fact_receipt_day_totals
+// (migration 0014: ~20 rows a leaf, together in its key) instead of ~400 cells scattered
+// over the period's pages.
+inline constexpr char kSelectDueReceiptTotals[] =
+    "SELECT $3::date, cohort, family, $4::date, sum(received)::bigint, sum(owed)::bigint,"
+    " sum(p30)::bigint, sum(p45)::bigint, sum(p60)::bigint, sum(a30)::bigint,"
+    " sum(a45)::bigint, sum(a60)::bigint FROM ("
+    "  SELECT cohort, family, received, owed, paid_within_30 AS p30, paid_within_45 AS p45,"
+    "   paid_within_60 AS p60, adjudicated_within_30 AS a30, adjudicated_within_45 AS a45,"
+    "   adjudicated_within_60 AS a60 FROM fact_receipt_month_cells"
+    "   WHERE practice_id = $1 AND basis = $2"
+    "   AND received_month < date_trunc('month', $4::date)::date"
+    "  UNION ALL"
+    "  SELECT cohort, family, received, owed, paid_within_30, paid_within_45, paid_within_60,"
+    "   adjudicated_within_30, adjudicated_within_45, adjudicated_within_60"
+    "  FROM fact_receipt_day_totals WHERE practice_id = $1 AND basis = $2"
+    "   AND received_date BETWEEN date_trunc('month', $4::date)::date AND $4::date) due"
     " GROUP BY cohort, family HAVING sum(received) <> 0";
 
 // The rollups of migration 0008 (sql/report_rollups.h). Their counts come as the stored

@@ -121,15 +121,16 @@ void UpsertReasonTotals(pqxx::work& tx, int64_t practice_id,
                  rarcs.Literal(), claims.Literal(), charges.Literal());
 }
 
-void UpsertReceiptMonths(pqxx::work& tx, int64_t practice_id,
-                         const std::vector<std::pair<int, FactCells>>& deltas) {
-  using Key = std::tuple<int, absl::CivilMonth, CohortLeaf, absl::CivilMonth>;
-  constexpr size_t kValues = 2 + 2 * kPromptPayDays.size();
-  std::map<Key, std::array<int64_t, kValues>> sums;
+// Receipt deltas summed by `key_of(basis, cell)`: received, owed, then paid and adjudicated
+// within 30/45/60 days.
+constexpr size_t kReceiptValues = 2 + 2 * kPromptPayDays.size();
+template <typename Key, typename KeyOf>
+std::map<Key, std::array<int64_t, kReceiptValues>> SumReceipts(
+    const std::vector<std::pair<int, FactCells>>& deltas, KeyOf key_of) {
+  std::map<Key, std::array<int64_t, kReceiptValues>> sums;
   for (const auto& [basis, cells] : deltas) {
     for (const ReceiptCell& c : cells.receipts) {
-      std::array<int64_t, kValues>& v =
-          sums[Key(basis, c.month, c.leaf, absl::CivilMonth(c.received_date))];
+      std::array<int64_t, kReceiptValues>& v = sums[key_of(basis, c)];
       v[0] += c.received;
       v[1] += c.owed;
       for (size_t k = 0; k < kPromptPayDays.size(); ++k) {
@@ -138,9 +139,19 @@ void UpsertReceiptMonths(pqxx::work& tx, int64_t practice_id,
       }
     }
   }
+  return sums;
+}
+static_assert(kReceiptValues == 8, "the receipt rollups take 30/45/60-day columns");
+
+void UpsertReceiptMonths(pqxx::work& tx, int64_t practice_id,
+                         const std::vector<std::pair<int, FactCells>>& deltas) {
+  using Key = std::tuple<int, absl::CivilMonth, CohortLeaf, absl::CivilMonth>;
+  const auto sums = SumReceipts<Key>(deltas, [](int basis, const ReceiptCell& c) {
+    return Key(basis, c.month, c.leaf, absl::CivilMonth(c.received_date));
+  });
   if (sums.empty()) return;
   PgArray bases, months, cohorts, families, received_months;
-  std::array<PgArray, kValues> values;
+  std::array<PgArray, kReceiptValues> values;
   for (const auto& [key, v] : sums) {
     const auto& [basis, month, leaf, received_month] = key;
     bases.AddInt(basis);
@@ -148,14 +159,39 @@ void UpsertReceiptMonths(pqxx::work& tx, int64_t practice_id,
     cohorts.AddText(std::string(CohortId(leaf.cohort)));
     families.AddText(leaf.family);
     received_months.AddDate(Day(received_month));
-    for (size_t i = 0; i < kValues; ++i) values[i].AddInt(v[i]);
+    for (size_t i = 0; i < kReceiptValues; ++i) values[i].AddInt(v[i]);
   }
-  static_assert(kValues == 8, "kUpsertReceiptMonthCells takes 30/45/60-day columns");
   tx.exec_params(q::kUpsertReceiptMonthCells, practice_id, bases.Literal(), months.Literal(),
                  cohorts.Literal(), families.Literal(), received_months.Literal(),
                  values[0].Literal(), values[1].Literal(), values[2].Literal(),
                  values[3].Literal(), values[4].Literal(), values[5].Literal(),
                  values[6].Literal(), values[7].Literal());
+}
+
+// In key order (receipt date first), as the table's primary key, so concurrent batches
+// lock rows in one order.
+void UpsertReceiptDays(pqxx::work& tx, int64_t practice_id,
+                       const std::vector<std::pair<int, FactCells>>& deltas) {
+  using Key = std::tuple<int, Day, CohortLeaf>;
+  const auto sums = SumReceipts<Key>(deltas, [](int basis, const ReceiptCell& c) {
+    return Key(basis, c.received_date, c.leaf);
+  });
+  if (sums.empty()) return;
+  PgArray bases, dates, cohorts, families;
+  std::array<PgArray, kReceiptValues> values;
+  for (const auto& [key, v] : sums) {
+    const auto& [basis, received_date, leaf] = key;
+    bases.AddInt(basis);
+    dates.AddDate(received_date);
+    cohorts.AddText(std::string(CohortId(leaf.cohort)));
+    families.AddText(leaf.family);
+    for (size_t i = 0; i < kReceiptValues; ++i) values[i].AddInt(v[i]);
+  }
+  tx.exec_params(q::kUpsertReceiptDayTotals, practice_id, bases.Literal(), dates.Literal(),
+                 cohorts.Literal(), families.Literal(), values[0].Literal(),
+                 values[1].Literal(), values[2].Literal(), values[3].Literal(),
+                 values[4].Literal(), values[5].Literal(), values[6].Literal(),
+                 values[7].Literal());
 }
 
 }  // namespace
@@ -166,12 +202,13 @@ void UpsertRollups(pqxx::work& tx, int64_t practice_id,
   UpsertCountTotals(tx, practice_id, deltas_by_basis);
   UpsertReasonTotals(tx, practice_id, deltas_by_basis);
   UpsertReceiptMonths(tx, practice_id, deltas_by_basis);
+  UpsertReceiptDays(tx, practice_id, deltas_by_basis);
 }
 
 void DeleteRollups(pqxx::work& tx, int64_t practice_id) {
   for (const char* statement :
        {q::kDeleteCountLeafCells, q::kDeleteCountTotals, q::kDeleteReceiptMonthCells,
-        q::kDeleteReasonTotals}) {
+        q::kDeleteReceiptDayTotals, q::kDeleteReasonTotals}) {
     tx.exec_params(statement, practice_id);
   }
 }
