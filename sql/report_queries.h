@@ -328,6 +328,16 @@ inline constexpr char kUpsertCountTotals[] =
     "  sq_finally_denied = c.sq_finally_denied + EXCLUDED.sq_finally_denied"
     DS_COUNT_COLUMNS(DS_LEAF_ADD);
 #undef DS_LEAF_ADD
+// The additive update of a receipt rollup row (fact_receipt_month_cells,
+// fact_receipt_day_totals): received, owed, paid and adjudicated within 30/45/60 days.
+#define DS_ADD_RECEIPT_SUMS                                                                \
+  " DO UPDATE SET received = c.received + EXCLUDED.received, owed = c.owed + EXCLUDED.owed," \
+  "  paid_within_30 = c.paid_within_30 + EXCLUDED.paid_within_30,"                          \
+  "  paid_within_45 = c.paid_within_45 + EXCLUDED.paid_within_45,"                          \
+  "  paid_within_60 = c.paid_within_60 + EXCLUDED.paid_within_60,"                          \
+  "  adjudicated_within_30 = c.adjudicated_within_30 + EXCLUDED.adjudicated_within_30,"     \
+  "  adjudicated_within_45 = c.adjudicated_within_45 + EXCLUDED.adjudicated_within_45,"     \
+  "  adjudicated_within_60 = c.adjudicated_within_60 + EXCLUDED.adjudicated_within_60"
 // Receipt-month deltas: $1 practice_id, $2 basis[], $3 month[], $4 cohort[], $5 family[],
 // $6 received_month[], $7 received[], $8 owed[], $9..$11 paid within 30/45/60 days[],
 // $12..$14 adjudicated within 30/45/60 days[]; added to stored rows.
@@ -339,13 +349,7 @@ inline constexpr char kUpsertReceiptMonthCells[] =
     "  $6::date[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],"
     "  $12::bigint[], $13::bigint[], $14::bigint[]) AS u"
     " ON CONFLICT (practice_id, basis, month, cohort, family, received_month)"
-    " DO UPDATE SET received = c.received + EXCLUDED.received, owed = c.owed + EXCLUDED.owed,"
-    "  paid_within_30 = c.paid_within_30 + EXCLUDED.paid_within_30,"
-    "  paid_within_45 = c.paid_within_45 + EXCLUDED.paid_within_45,"
-    "  paid_within_60 = c.paid_within_60 + EXCLUDED.paid_within_60,"
-    "  adjudicated_within_30 = c.adjudicated_within_30 + EXCLUDED.adjudicated_within_30,"
-    "  adjudicated_within_45 = c.adjudicated_within_45 + EXCLUDED.adjudicated_within_45,"
-    "  adjudicated_within_60 = c.adjudicated_within_60 + EXCLUDED.adjudicated_within_60";
+    DS_ADD_RECEIPT_SUMS;
 // Receipt deltas summed over months by receipt date into fact_receipt_day_totals (migration
 // 0014): $1 practice_id, $2 basis[], $3 received_date[], $4 cohort[], $5 family[], then
 // received, owed and paid / adjudicated within 30, 45, 60 days ($6-$13), in key order.
@@ -357,13 +361,8 @@ inline constexpr char kUpsertReceiptDayTotals[] =
     "  $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],"
     "  $12::bigint[], $13::bigint[]) AS u"
     " ON CONFLICT (practice_id, basis, received_date, cohort, family)"
-    " DO UPDATE SET received = c.received + EXCLUDED.received, owed = c.owed + EXCLUDED.owed,"
-    "  paid_within_30 = c.paid_within_30 + EXCLUDED.paid_within_30,"
-    "  paid_within_45 = c.paid_within_45 + EXCLUDED.paid_within_45,"
-    "  paid_within_60 = c.paid_within_60 + EXCLUDED.paid_within_60,"
-    "  adjudicated_within_30 = c.adjudicated_within_30 + EXCLUDED.adjudicated_within_30,"
-    "  adjudicated_within_45 = c.adjudicated_within_45 + EXCLUDED.adjudicated_within_45,"
-    "  adjudicated_within_60 = c.adjudicated_within_60 + EXCLUDED.adjudicated_within_60";
+    DS_ADD_RECEIPT_SUMS;
+#undef DS_ADD_RECEIPT_SUMS
 // Reason deltas summed over months into fact_reason_totals (migration 0008): $1 practice_id,
 // then as kUpsertReasonCells without the month: $2 basis[], $3 cohort[], $4 family[],
 // $5 stage[], $6 category[], $7 carc[], $8 rarc[], $9 claims[], $10 charge_cents[].
