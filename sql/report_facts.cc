@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -453,6 +454,83 @@ absl::StatusOr<std::pair<absl::CivilMonth, CohortLeaf>> ParseCellKey(const pqxx:
   return std::make_pair(absl::CivilMonth(month), CohortLeaf{*cohort, row[2].c_str()});
 }
 
+// A count-cell row's key (month, leaf, payer, procedure family) and squares, columns 0-7.
+absl::Status ParseCountCellKey(const pqxx::row& row, CountCell& cell) {
+  DS_ASSIGN_OR_RETURN(std::tie(cell.month, cell.leaf), ParseCellKey(row));
+  cell.payer_id = row[3].c_str();
+  cell.procedure_family = row[4].c_str();
+  DS_ASSIGN_OR_RETURN(cell.squares.adjudicated, ParseDouble(row[5]));
+  DS_ASSIGN_OR_RETURN(cell.squares.initially_denied, ParseDouble(row[6]));
+  DS_ASSIGN_OR_RETURN(cell.squares.finally_denied, ParseDouble(row[7]));
+  return absl::OkStatus();
+}
+
+// Adds a bigint array literal's elements to `sums`, which must have as many.
+absl::Status AddBigintArray(const pqxx::field& field, std::vector<int64_t>& sums) {
+  const char* p = field.c_str();
+  const char* const end = p + field.size();
+  const auto invalid = [&] {
+    return absl::InternalError(absl::StrCat("unexpected count array '",
+                                            absl::string_view(field.c_str(), field.size()),
+                                            "'"));
+  };
+  if (end - p < 2 || *p != '{' || *(end - 1) != '}') return invalid();
+  ++p;
+  for (size_t i = 0; i < sums.size(); ++i) {
+    int64_t value = 0;
+    const std::from_chars_result parsed = std::from_chars(p, end - 1, value);
+    if (parsed.ec != std::errc()) return invalid();
+    sums[i] += value;
+    p = parsed.ptr;
+    if (p == end - 1) return i + 1 == sums.size() ? absl::OkStatus() : invalid();
+    if (*p != ',') return invalid();
+    ++p;
+  }
+  return invalid();
+}
+
+// kSelectCountCellRows' rows (cells of several months) summed per stratum into `out`; a
+// stratum whose months' counts sum to zero is left out, as a GROUP BY with the rollups'
+// HAVING would.
+absl::Status SumCountCellsPerStratum(const pqxx::result& rows, std::vector<CountCell>& out) {
+  struct Stratum {
+    CountCell cell;
+    std::vector<int64_t> counts = std::vector<int64_t>(kCountsVectorSize, 0);
+  };
+  std::vector<Stratum> strata;
+  absl::flat_hash_map<std::string, size_t> index;  // cohort, family, payer, procedure family
+  std::string key;
+  for (const pqxx::row& row : rows) {
+    key.clear();
+    absl::StrAppend(&key, row[1].c_str(), "\t", row[2].c_str(), "\t", row[3].c_str(), "\t",
+                    row[4].c_str());
+    const auto [at, added] = index.try_emplace(key, strata.size());
+    if (added) {
+      strata.emplace_back();
+      DS_RETURN_IF_ERROR(ParseCountCellKey(row, strata.back().cell));
+    } else {
+      ChargeSquares& squares = strata[at->second].cell.squares;
+      for (auto [column, sum] : {std::pair(5, &squares.adjudicated),
+                                 std::pair(6, &squares.initially_denied),
+                                 std::pair(7, &squares.finally_denied)}) {
+        DS_ASSIGN_OR_RETURN(const double value, ParseDouble(row[column]));
+        *sum += value;
+      }
+    }
+    DS_RETURN_IF_ERROR(AddBigintArray(row[8], strata[at->second].counts));
+  }
+  out.reserve(out.size() + strata.size());
+  for (Stratum& stratum : strata) {
+    if (std::all_of(stratum.counts.begin(), stratum.counts.end(),
+                    [](int64_t v) { return v == 0; })) {
+      continue;
+    }
+    DS_ASSIGN_OR_RETURN(stratum.cell.counts, CountsFromVector(stratum.counts));
+    out.push_back(std::move(stratum.cell));
+  }
+  return absl::OkStatus();
+}
+
 // The latest date the facts of `histories` depend on: their claims' and events' dates.
 std::optional<Day> LatestOf(const std::vector<ClaimHistory>& histories) {
   std::optional<Day> latest;
@@ -577,6 +655,7 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
     const MeasureFilters& filters = request.selection.filters;
     const bool whole_leaves = filters.payer_ids.empty() && filters.procedure_families.empty();
     pqxx::result rows;
+    bool sum_strata = false;  // rows are cells of several months, to sum per stratum
     if ((kinds & kMergeMonths) && stored.Covers(tx, q::kSelectCountCellSpan, first, last)) {
       rows = whole_leaves ? ExecPrepared(tx, q::kSelectCountTotals, practice_id, basis, from)
                           : ExecPrepared(tx, q::kSelectFilteredCountTotals, practice_id, basis,
@@ -584,6 +663,14 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
                                          TextArray(filters.procedure_families));
     } else if ((kinds & kMergeStrata) && !(kinds & kMergeMonths) && whole_leaves) {
       rows = ExecPrepared(tx, q::kSelectCountLeafCells, practice_id, basis, from, to);
+    } else if ((kinds & kMergeMonths) && !(kinds & kMergeStrata)) {
+      // Summed per stratum over the period's months, here (see kSelectCountCellRows).
+      rows = whole_leaves ? ExecPrepared(tx, q::kSelectCountCellRows, practice_id, basis, from,
+                                         to)
+                          : tx.exec_params(q::kSelectFilteredCountCellRows, practice_id,
+                                           basis, from, to, TextArray(filters.payer_ids),
+                                           TextArray(filters.procedure_families));
+      sum_strata = true;
     } else {
       // Grouping reads plan per call: a generic plan sorts by text where a hash is cheaper.
       rows = tx.exec_params((kinds & kMergeMonths)   ? q::kSelectCountCellsByStratum
@@ -592,21 +679,22 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
                             practice_id, basis, from, to, TextArray(filters.payer_ids),
                             TextArray(filters.procedure_families));
     }
-    cells.counts.reserve(rows.size());
-    for (const pqxx::row& row : rows) {
-      CountCell cell;
-      DS_ASSIGN_OR_RETURN(std::tie(cell.month, cell.leaf), ParseCellKey(row));
-      cell.payer_id = row[3].c_str();
-      cell.procedure_family = row[4].c_str();
-      DS_ASSIGN_OR_RETURN(cell.squares.adjudicated, ParseDouble(row[5]));
-      DS_ASSIGN_OR_RETURN(cell.squares.initially_denied, ParseDouble(row[6]));
-      DS_ASSIGN_OR_RETURN(cell.squares.finally_denied, ParseDouble(row[7]));
-      // The counts come as one array (DS_COUNT_ARRAY); CountsFromVector checks its length.
-      DS_ASSIGN_OR_RETURN(const std::vector<int64_t> counts, ParseBigintArray(row[8]));
-      // A cell whose claims all moved elsewhere stays stored with zeros.
-      if (std::all_of(counts.begin(), counts.end(), [](int64_t v) { return v == 0; })) continue;
-      DS_ASSIGN_OR_RETURN(cell.counts, CountsFromVector(counts));
-      cells.counts.push_back(std::move(cell));
+    if (sum_strata) {
+      DS_RETURN_IF_ERROR(SumCountCellsPerStratum(rows, cells.counts));
+    } else {
+      cells.counts.reserve(rows.size());
+      for (const pqxx::row& row : rows) {
+        CountCell cell;
+        DS_RETURN_IF_ERROR(ParseCountCellKey(row, cell));
+        // The counts come as one array (DS_COUNT_ARRAY); CountsFromVector checks its length.
+        DS_ASSIGN_OR_RETURN(const std::vector<int64_t> counts, ParseBigintArray(row[8]));
+        // A cell whose claims all moved elsewhere stays stored with zeros.
+        if (std::all_of(counts.begin(), counts.end(), [](int64_t v) { return v == 0; })) {
+          continue;
+        }
+        DS_ASSIGN_OR_RETURN(cell.counts, CountsFromVector(counts));
+        cells.counts.push_back(std::move(cell));
+      }
     }
   }
   if (kinds & kReasonCells) {

@@ -411,6 +411,21 @@ inline constexpr char kSelectCountCellsByStratum[] = DS_SELECT_COUNT_CELLS(
 inline constexpr char kSelectCountCellsByMonth[] =
     DS_SELECT_COUNT_CELLS("month", "'', ''", "month, cohort, family");
 #undef DS_SELECT_COUNT_CELLS
+// The period's count cells as stored, one row each with the counts as their stored text
+// (migration 0015), for the reader to sum per stratum; the columns of
+// kSelectCountCellsByStratum, $1-$4 as there. PostgreSQL's 41 sums per cell took ~3.4 ms
+// for a quarter of a 1-million-claim practice (~740 cells). Unfiltered (prepared), and
+// with $5 payer_id[] and $6 procedure_family[] (planned per call: that filter form keeps
+// PostgreSQL on custom plans).
+#define DS_COUNT_CELL_ROWS                                                                  \
+  "SELECT $3::date, cohort, family, payer_id, procedure_family, sq_adjudicated,"            \
+  " sq_initially_denied, sq_finally_denied, counts_text FROM fact_count_cells"              \
+  DS_CELLS_IN_PERIOD
+inline constexpr char kSelectCountCellRows[] = DS_COUNT_CELL_ROWS;
+inline constexpr char kSelectFilteredCountCellRows[] = DS_COUNT_CELL_ROWS
+    " AND (cardinality($5::text[]) = 0 OR payer_id = ANY($5::text[]))"
+    " AND (cardinality($6::text[]) = 0 OR procedure_family = ANY($6::text[]))";
+#undef DS_COUNT_CELL_ROWS
 // Reason and receipt cells summed over the period's months (month reads $3). Time cells
 // come summed per month and leaf as curves (kSelectTimeMonthCurves).
 inline constexpr char kSelectReasonCells[] =
@@ -531,13 +546,15 @@ inline constexpr char kSelectReasonCellSpan[] =
 inline constexpr char kSelectReasonTotals[] =
     "SELECT $3::date, cohort, family, stage, category, carc, rarc, claims, charge_cents"
     " FROM fact_reason_totals WHERE practice_id = $1 AND basis = $2 AND claims <> 0";
-// Rollup rows whose stored counts_text (migration 0012) is not the array of their c_*
-// columns in DS_COUNT_COLUMNS order, over both rollups (0 when the migration's column list
-// and DS_COUNT_COLUMNS agree): for tests.
+// Rows whose stored counts_text (migrations 0012, 0015) is not the array of their c_*
+// columns in DS_COUNT_COLUMNS order, over both rollups and the cells (0 when the
+// migrations' column list and DS_COUNT_COLUMNS agree): for tests.
 inline constexpr char kCountTextMismatches[] =
     "SELECT (SELECT count(*) FROM fact_count_totals WHERE counts_text IS DISTINCT FROM"
     DS_COUNT_ARRAY(DS_COLUMN) "::text)"
     " + (SELECT count(*) FROM fact_count_leaf_cells WHERE counts_text IS DISTINCT FROM"
+    DS_COUNT_ARRAY(DS_COLUMN) "::text)"
+    " + (SELECT count(*) FROM fact_count_cells WHERE counts_text IS DISTINCT FROM"
     DS_COUNT_ARRAY(DS_COLUMN) "::text)";
 #undef DS_CELLS_IN_PERIOD
 #undef DS_COLUMN
