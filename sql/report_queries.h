@@ -81,6 +81,7 @@ inline constexpr char kSelectHorizonAndCountSpan[] = DS_HORIZON_AND_SPAN("fact_c
 inline constexpr char kSelectHorizonAndReasonSpan[] = DS_HORIZON_AND_SPAN("fact_reason_cells");
 #undef DS_HORIZON_AND_SPAN
 // kSelectHorizonAndTimeSpan: the same for kSelectTimeCellSpan, defined below with it.
+
 // $1 practice_id, $2 date: raises the horizon (never lowers it).
 inline constexpr char kRaiseHorizon[] =
     "INSERT INTO fact_horizons AS h (practice_id, horizon) VALUES ($1, $2::date)"
