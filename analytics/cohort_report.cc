@@ -155,7 +155,9 @@ struct StrataIndex {
 StrataIndex IndexStrata(const std::vector<CountCell>& cells) {
   using Stratum = std::pair<std::string_view, std::string_view>;  // payer, procedure family
   std::map<Stratum, int> index;
-  for (const CountCell& cell : cells) index.emplace(Stratum(cell.payer_id, cell.procedure_family), 0);
+  for (const CountCell& cell : cells) {
+    index.emplace(Stratum(cell.payer_id, cell.procedure_family), 0);
+  }
   StrataIndex strata;
   for (auto& [key, position] : index) position = strata.count++;
   strata.of_cell.reserve(cells.size());
@@ -359,27 +361,16 @@ TimelineReport PaymentTimeline(const std::vector<TimeCell>& times,
   std::vector<SurvivalObservation> nonspecific, specific;
   // Unpaid cells keep the service date as days since kEpoch: waited = as-of - service.
   const auto as_of_day = static_cast<int64_t>(as_of - kEpoch);
-  // The cells of each leaf, found once: the groups below are unions of leaves, and stored
-  // totals arrive leaf by leaf (thousands of cells, a dozen leaves).
-  std::vector<std::pair<const CohortLeaf*, std::vector<const TimeCell*>>> by_leaf;
-  for (const TimeCell& cell : times) {
-    if (by_leaf.empty() || *by_leaf.back().first != cell.leaf) {
-      auto same = std::find_if(by_leaf.begin(), by_leaf.end(),
-                               [&](const auto& entry) { return *entry.first == cell.leaf; });
-      if (same == by_leaf.end()) {
-        by_leaf.emplace_back(&cell.leaf, std::vector<const TimeCell*>{});
-      } else {
-        std::rotate(same, same + 1, by_leaf.end());  // the leaf's entry last, for what follows
-      }
-    }
-    by_leaf.back().second.push_back(&cell);
-  }
+  // The cells of each leaf, found once: the groups below are unions of leaves (thousands of
+  // cells, a dozen leaves).
+  std::map<CohortLeaf, std::vector<const TimeCell*>> by_leaf;
+  for (const TimeCell& cell : times) by_leaf[cell.leaf].push_back(&cell);
   for (const ReportGroup& group : ReportGroups(taxonomy)) {
     CohortTimeline t;
     t.group = group;
     std::vector<SurvivalObservation> observations;
     for (const auto& [leaf, cells] : by_leaf) {
-      if (!LeafInGroup(*leaf, group)) continue;
+      if (!LeafInGroup(leaf, group)) continue;
       observations.reserve(observations.size() + cells.size());
       for (const TimeCell* cell : cells) {
         const int count = static_cast<int>(cell->claims);

@@ -13,7 +13,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "analytics/status_macros.h"
 #include "sql/pg_values.h"
 #include "sql/prepared.h"
@@ -320,7 +319,8 @@ class HorizonAndSpan {
       return read;
     }
     read.span_statement_ = span_statement;
-    const char* statement = span_statement == q::kSelectCountCellSpan ? q::kSelectHorizonAndCountSpan
+    const char* statement = span_statement == q::kSelectCountCellSpan
+                                ? q::kSelectHorizonAndCountSpan
                             : span_statement == q::kSelectReasonCellSpan
                                 ? q::kSelectHorizonAndReasonSpan
                                 : q::kSelectHorizonAndTimeSpan;
@@ -353,30 +353,38 @@ class HorizonAndSpan {
   pqxx::result row_;
 };
 
-// A bigint array literal without NULLs ({1,-2,3}), read directly: a timeline's time totals
-// are thousands of elements.
-absl::StatusOr<std::vector<int64_t>> ParseBigintArray(const pqxx::field& field) {
-  const char* const begin = field.c_str();
-  const char* const end = begin + field.size();
-  const auto invalid = [&] {
-    return absl::InternalError(
-        absl::StrCat("unexpected bigint array '", absl::string_view(begin, field.size()), "'"));
-  };
-  if (end - begin < 2 || *begin != '{' || *(end - 1) != '}') return invalid();
-  std::vector<int64_t> values;
-  const char* p = begin + 1;
-  if (p == end - 1) return values;
-  values.reserve(static_cast<size_t>(end - begin) / 2);
+absl::Status InvalidBigintArray(const pqxx::field& field) {
+  return absl::InternalError(absl::StrCat("unexpected bigint array '",
+                                          absl::string_view(field.c_str(), field.size()), "'"));
+}
+
+// Calls `each(value)` for every element of a bigint array literal without NULLs ({1,-2,3}),
+// read directly: a timeline's curves and a period's count cells are thousands of elements.
+template <typename Each>
+absl::Status ForEachBigint(const pqxx::field& field, Each each) {
+  const char* p = field.c_str();
+  const char* const end = p + field.size();
+  if (end - p < 2 || *p != '{' || *(end - 1) != '}') return InvalidBigintArray(field);
+  if (++p == end - 1) return absl::OkStatus();
   while (true) {
     int64_t value = 0;
     const std::from_chars_result parsed = std::from_chars(p, end - 1, value);
-    if (parsed.ec != std::errc()) return invalid();
-    values.push_back(value);
+    if (parsed.ec != std::errc()) return InvalidBigintArray(field);
+    DS_RETURN_IF_ERROR(each(value));
     p = parsed.ptr;
-    if (p == end - 1) return values;
-    if (*p != ',') return invalid();
+    if (p == end - 1) return absl::OkStatus();
+    if (*p != ',') return InvalidBigintArray(field);
     ++p;
   }
+}
+
+absl::StatusOr<std::vector<int64_t>> ParseBigintArray(const pqxx::field& field) {
+  std::vector<int64_t> values;
+  DS_RETURN_IF_ERROR(ForEachBigint(field, [&](int64_t value) {
+    values.push_back(value);
+    return absl::OkStatus();
+  }));
+  return values;
 }
 
 // Time cells from curve rows (kSelectTimeTotalsByLeaf, or kSelectTimeMonthCurves from
@@ -467,26 +475,13 @@ absl::Status ParseCountCellKey(const pqxx::row& row, CountCell& cell) {
 
 // Adds a bigint array literal's elements to `sums`, which must have as many.
 absl::Status AddBigintArray(const pqxx::field& field, std::vector<int64_t>& sums) {
-  const char* p = field.c_str();
-  const char* const end = p + field.size();
-  const auto invalid = [&] {
-    return absl::InternalError(absl::StrCat("unexpected count array '",
-                                            absl::string_view(field.c_str(), field.size()),
-                                            "'"));
-  };
-  if (end - p < 2 || *p != '{' || *(end - 1) != '}') return invalid();
-  ++p;
-  for (size_t i = 0; i < sums.size(); ++i) {
-    int64_t value = 0;
-    const std::from_chars_result parsed = std::from_chars(p, end - 1, value);
-    if (parsed.ec != std::errc()) return invalid();
-    sums[i] += value;
-    p = parsed.ptr;
-    if (p == end - 1) return i + 1 == sums.size() ? absl::OkStatus() : invalid();
-    if (*p != ',') return invalid();
-    ++p;
-  }
-  return invalid();
+  size_t i = 0;
+  DS_RETURN_IF_ERROR(ForEachBigint(field, [&](int64_t value) {
+    if (i == sums.size()) return InvalidBigintArray(field);
+    sums[i++] += value;
+    return absl::OkStatus();
+  }));
+  return i == sums.size() ? absl::OkStatus() : InvalidBigintArray(field);
 }
 
 // kSelectCountCellRows' rows (cells of several months) summed per stratum into `out`; a
@@ -663,7 +658,7 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
                                          TextArray(filters.procedure_families));
     } else if ((kinds & kMergeStrata) && !(kinds & kMergeMonths) && whole_leaves) {
       rows = ExecPrepared(tx, q::kSelectCountLeafCells, practice_id, basis, from, to);
-    } else if ((kinds & kMergeMonths) && !(kinds & kMergeStrata)) {
+    } else if (kinds & kMergeMonths) {
       // Summed per stratum over the period's months, here (see kSelectCountCellRows).
       rows = whole_leaves ? ExecPrepared(tx, q::kSelectCountCellRows, practice_id, basis, from,
                                          to)
@@ -673,9 +668,8 @@ absl::StatusOr<std::optional<FactCells>> ReadFactCells(pqxx::transaction_base& t
       sum_strata = true;
     } else {
       // Grouping reads plan per call: a generic plan sorts by text where a hash is cheaper.
-      rows = tx.exec_params((kinds & kMergeMonths)   ? q::kSelectCountCellsByStratum
-                            : (kinds & kMergeStrata) ? q::kSelectCountCellsByMonth
-                                                     : q::kSelectCountCells,
+      rows = tx.exec_params((kinds & kMergeStrata) ? q::kSelectCountCellsByMonth
+                                                   : q::kSelectCountCells,
                             practice_id, basis, from, to, TextArray(filters.payer_ids),
                             TextArray(filters.procedure_families));
     }

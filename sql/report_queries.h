@@ -404,17 +404,15 @@ inline constexpr char kDeleteReasonTotals[] =
   " AND (cardinality($5::text[]) = 0 OR payer_id = ANY($5::text[]))"                      \
   " AND (cardinality($6::text[]) = 0 OR procedure_family = ANY($6::text[]))"              \
   " GROUP BY " group_by
-// Per month and stratum; summed over months (month reads $3); summed over strata.
+// Per month and stratum; summed over strata. (Summed over months: kSelectCountCellRows.)
 inline constexpr char kSelectCountCells[] = DS_SELECT_COUNT_CELLS(
     "month", "payer_id, procedure_family", "month, cohort, family, payer_id, procedure_family");
-inline constexpr char kSelectCountCellsByStratum[] = DS_SELECT_COUNT_CELLS(
-    "$3::date", "payer_id, procedure_family", "cohort, family, payer_id, procedure_family");
 inline constexpr char kSelectCountCellsByMonth[] =
     DS_SELECT_COUNT_CELLS("month", "'', ''", "month, cohort, family");
 #undef DS_SELECT_COUNT_CELLS
 // The period's count cells as stored, one row each with the counts as their stored text
-// (migration 0015), for the reader to sum per stratum; the columns of
-// kSelectCountCellsByStratum, $1-$4 as there. PostgreSQL's 41 sums per cell took ~3.4 ms
+// (migration 0015), for the reader to sum per stratum (month reads $3); the columns of
+// kSelectCountCells, $1-$4 as there. PostgreSQL's 41 sums per cell took ~3.4 ms
 // for a quarter of a 1-million-claim practice (~740 cells). Unfiltered (prepared), and
 // with $5 payer_id[] and $6 procedure_family[] (planned per call: that filter form keeps
 // PostgreSQL on custom plans).
@@ -525,8 +523,8 @@ inline constexpr char kSelectCountLeafCells[] =
 // comparison whose period covers them reads fact_count_totals instead of summing the cells.
 inline constexpr char kSelectCountCellSpan[] =
     "SELECT min(month), max(month) FROM fact_count_cells WHERE practice_id = $1 AND basis = $2";
-// kSelectCountCellsByStratum over every month (migration 0008): $1 practice_id, $2 basis,
-// $3 first month (echoed); the filtered form also $4 payer_id[], $5 procedure_family[]
+// The count cells summed per stratum over every month (migration 0008): $1 practice_id,
+// $2 basis, $3 first month (echoed); the filtered form also $4 payer_id[], $5 procedure_family[]
 // (empty: all). Two statements because PostgreSQL never chose a generic plan for the one
 // with the filter arrays (the custom plans fold the empty filters away), so every call
 // planned it again (0.066 ms); without them the generic plan is the custom one.
